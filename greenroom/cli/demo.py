@@ -1,0 +1,95 @@
+"""`greenroom demo`: build a world and a lakehouse, then show what is in it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from greenroom.config import Settings
+    from greenroom.demo import DemoResult
+    from greenroom.lake import Lakehouse
+
+HEADLINE_SQL = """
+WITH sold AS (
+    SELECT concert_id, sum(quantity) AS tickets, sum(quantity * unit_price) AS revenue
+    FROM silver.ticket_sales GROUP BY concert_id
+)
+SELECT year(c.event_date) AS year,
+       count(DISTINCT c.concert_id) AS concerts,
+       CAST(coalesce(sum(s.tickets), 0) AS BIGINT) AS tickets_sold,
+       round(coalesce(sum(s.revenue), 0), 2) AS revenue_usd
+FROM silver.concerts AS c LEFT JOIN sold AS s USING (concert_id)
+WHERE c.status <> 'cancelled'
+GROUP BY 1 ORDER BY 1
+"""
+
+
+def demo(
+    scale: Annotated[str, typer.Option(help="tiny, demo, sf1 or sf10.")] = "demo",
+    seed: Annotated[int, typer.Option(help="Seed of the synthetic world.")] = 7,
+    serve: Annotated[
+        bool,
+        typer.Option(
+            "--serve/--no-serve",
+            help="Serve the web app at the end (arrives with the web issue; until then the "
+            "demo ends after its summary either way).",
+        ),
+    ] = True,
+) -> None:
+    """Generate the synthetic world, ingest it, build silver and gold, print a summary."""
+    from greenroom import synth
+    from greenroom.cli._progress import step_progress
+    from greenroom.config import get_settings
+    from greenroom.demo import run_demo
+    from greenroom.errors import UserError
+    from greenroom.lake import Lakehouse
+
+    if scale not in synth.SCALES:
+        raise UserError(f"unknown scale `{scale}`; choose one of {', '.join(synth.SCALES)}")
+    settings = get_settings()
+    lake = Lakehouse.open(settings, create=True)
+    with step_progress(f"greenroom demo at scale `{scale}`") as progress:
+        result = run_demo(lake, settings, scale, seed, progress)
+    print_summary(lake, settings, result)
+
+
+def print_summary(lake: Lakehouse, settings: Settings, result: DemoResult) -> None:
+    from rich.console import Console
+
+    from greenroom.cli._output import print_rows, print_table
+
+    console = Console()
+    received = sum(r.received for r in result.ingested if not r.duplicate)
+    new_files = sum(1 for r in result.ingested if not r.duplicate)
+    console.rule("[bold]greenroom demo")
+    console.print(
+        f"Ingested {new_files} new file(s), {received:,} records "
+        f"({len(result.ingested) - new_files} already ingested, skipped). "
+        f"Built {sum(1 for m in result.build.models if m.snapshot_id)} tables "
+        f"in {result.build.seconds:.1f} s."
+    )
+    infos = lake.list_tables()
+    print_rows(
+        ["table", "rows", "snapshot_id"],
+        [[t.name, t.rows, t.snapshot_id] for t in infos],
+        title="lakehouse tables",
+    )
+    with lake.session() as session:
+        print_table(session.sql(HEADLINE_SQL), title="concerts, tickets and revenue by year")
+    console.print(
+        f"\n[bold]Where the data lives[/] (GREENROOM_HOME={settings.home})\n"
+        f"  source files   {result.world / 'sources'}\n"
+        f"  ground truth   {result.world / 'truth'}\n"
+        f"  raw zone       {settings.raw_dir}\n"
+        f"  warehouse      {settings.warehouse_dir}   (Iceberg data + metadata)\n"
+        f"  catalog        {settings.catalog_uri}\n"
+        "\n[bold]Try next[/]\n"
+        "  greenroom lake tables\n"
+        "  greenroom lake snapshots silver.concerts\n"
+        '  greenroom query "SELECT a.name, sum(s.quantity) AS tickets FROM silver.ticket_sales s '
+        "JOIN silver.concerts c USING (concert_id) JOIN silver.artists a USING (artist_id) "
+        'GROUP BY 1 ORDER BY 2 DESC LIMIT 10"\n'
+        '  greenroom query "SELECT * FROM gold.venue_popularity ORDER BY popularity_rank LIMIT 5" --json'
+    )

@@ -1,0 +1,50 @@
+"""The `greenroom` command: `greenroom <noun> <verb>`.
+
+Heavy imports (pyarrow, pyiceberg, duckdb) happen inside the commands, so `--help` answers
+at once. Every :class:`~greenroom.errors.GreenroomError` becomes one line on stderr and
+exit code 1; a traceback means a bug.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import typer
+
+from greenroom.cli import demo, lake, query, synth
+from greenroom.errors import GreenroomError
+
+app = typer.Typer(
+    name="greenroom",
+    help="Data readiness for AI on live-music data: a synthetic world, an Iceberg lakehouse, "
+    "a pipeline and AI on top. Settings: GREENROOM_HOME, GREENROOM_TODAY.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("demo")(demo.demo)
+app.command("query")(query.query)
+app.add_typer(synth.app, name="synth")
+app.add_typer(lake.app, name="lake")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI; turn greenroom errors into one clean line and exit code 1."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except GreenroomError as exc:
+        typer.secho(f"error: {exc}", fg="red", err=True)
+        sys.exit(1)
+    except click.exceptions.Abort:
+        typer.echo("aborted", err=True)
+        sys.exit(130)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,73 @@
+"""The whole journey on the embedded default: synthetic world → raw → bronze → silver → gold.
+
+Used by `greenroom demo` and by the end-to-end tests. Each step is idempotent: a world
+already generated with the same parameters is reused, a file already ingested is skipped,
+and the models rebuild silver and gold from bronze.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from greenroom.pipeline.build import BuildResult, build
+
+if TYPE_CHECKING:
+    from greenroom.config import Settings
+    from greenroom.ingest.bronze import IngestionResult
+    from greenroom.lake import Lakehouse
+    from greenroom.synth import Manifest
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    world: Path
+    manifest: Manifest
+    ingested: list[IngestionResult]
+    build: BuildResult
+
+
+def world_dir(settings: Settings, scale: str, seed: int) -> Path:
+    return settings.landing_dir / f"{scale}-seed{seed}-{settings.today.isoformat()}"
+
+
+def ensure_world(settings: Settings, scale: str, seed: int, progress: Progress) -> Manifest:
+    """Generate the synthetic world into the landing zone unless it is already there."""
+    from greenroom import synth
+
+    out = world_dir(settings, scale, seed)
+    manifest_path = out / "manifest.json"
+    if manifest_path.is_file():
+        return synth.Manifest.model_validate(json.loads(manifest_path.read_text()))
+    progress(f"generating the `{scale}` synthetic world")
+    return synth.generate(out, scale=scale, seed=seed, today=settings.today, progress=progress)
+
+
+def ingest_world(
+    lake: Lakehouse, settings: Settings, world: Path, manifest: Manifest, progress: Progress
+) -> list[IngestionResult]:
+    """Land every source file of the world in raw + bronze (already-seen files are skipped)."""
+    from greenroom.ingest.bronze import ingest_file
+
+    results = []
+    for feed, files in sorted(manifest.files.items()):
+        progress(f"ingesting {feed} ({len(files)} file{'s' if len(files) > 1 else ''})")
+        for rel in files:
+            results.append(ingest_file(lake, settings, world / "sources" / rel, feed))
+    return results
+
+
+def run_demo(
+    lake: Lakehouse, settings: Settings, scale: str, seed: int = 7, progress: Progress | None = None
+) -> DemoResult:
+    report = progress or (lambda _step: None)
+    manifest = ensure_world(settings, scale, seed, report)
+    world = world_dir(settings, scale, seed)
+    ingested = ingest_world(lake, settings, world, manifest, report)
+    built = build(lake, settings, report)
+    return DemoResult(world, manifest, ingested, built)

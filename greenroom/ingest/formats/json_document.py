@@ -1,0 +1,39 @@
+"""A JSON document holding an array of records (a partner API page)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from greenroom.ingest.exceptions import BadFileError
+
+
+def read_json_document(path: Path, record_path: tuple[str, ...]) -> pa.Table:
+    try:
+        doc: Any = json.loads(path.read_bytes())
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BadFileError(f"`{path}` is not valid JSON ({exc}); re-fetch or re-export it") from None
+    for key in record_path:
+        if not isinstance(doc, dict) or key not in doc:
+            where = ".".join(record_path)
+            raise BadFileError(f"`{path}` has no `{where}` array; is it the right feed?")
+        doc = doc[key]
+    if not isinstance(doc, list):
+        raise BadFileError(f"`{path}`: `{'.'.join(record_path)}` is not an array of records")
+    return records_to_arrow(doc)
+
+
+def records_to_arrow(records: list[Any]) -> pa.Table:
+    """Arrow from JSON records, with keys made column-safe (`sort-name` → `sort_name`)."""
+    return pa.Table.from_pylist([_safe_keys(r) for r in records])
+
+
+def _safe_keys(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k.replace("-", "_"): _safe_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_safe_keys(v) for v in value]
+    return value

@@ -1,0 +1,60 @@
+"""Shared fixtures. Every test runs isolated from the developer's own greenroom config."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from greenroom.config import Settings, reset_settings
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No GREENROOM_* from the environment, a fresh home per test, no greenroom.toml."""
+    for key in list(os.environ):
+        if key.startswith("GREENROOM_"):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("GREENROOM_HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    reset_settings()
+    yield
+    reset_settings()
+
+
+@dataclass(frozen=True)
+class BuiltWorld:
+    """A tiny world generated, ingested and built once per test session."""
+
+    settings: Settings
+    world: Path
+
+
+def _build_world(root: Path, *, clean: bool) -> BuiltWorld:
+    from greenroom import synth
+    from greenroom.demo import ingest_world
+    from greenroom.lake import Lakehouse
+    from greenroom.pipeline.build import build
+
+    settings = Settings(home=root / "home")
+    world = root / "world"
+    manifest = synth.generate(world, scale="tiny", seed=11, today=settings.today, clean=clean)
+    lake = Lakehouse.open(settings, create=True)
+    ingest_world(lake, settings, world, manifest, lambda _s: None)
+    build(lake, settings)
+    return BuiltWorld(settings, world)
+
+
+@pytest.fixture(scope="session")
+def clean_world(tmp_path_factory: pytest.TempPathFactory) -> BuiltWorld:
+    """A tiny world with no defects, through bronze, silver and gold."""
+    return _build_world(tmp_path_factory.mktemp("clean"), clean=True)
+
+
+@pytest.fixture(scope="session")
+def messy_world(tmp_path_factory: pytest.TempPathFactory) -> BuiltWorld:
+    """A tiny world with the default defect rates, through bronze, silver and gold."""
+    return _build_world(tmp_path_factory.mktemp("messy"), clean=False)
