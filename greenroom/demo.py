@@ -17,7 +17,7 @@ from greenroom.pipeline.build import BuildResult, build
 
 if TYPE_CHECKING:
     from greenroom.config import Settings
-    from greenroom.ingest.bronze import IngestionResult
+    from greenroom.ingest.batches import IngestionResult
     from greenroom.lake import Lakehouse
     from greenroom.synth import Manifest
 
@@ -52,13 +52,15 @@ def ingest_world(
     lake: Lakehouse, settings: Settings, world: Path, manifest: Manifest, progress: Progress
 ) -> list[IngestionResult]:
     """Land every source file of the world in raw + bronze (already-seen files are skipped)."""
-    from greenroom.ingest.bronze import ingest_file
+    from greenroom.ingest.feeds import ingest_order
+    from greenroom.ingest.files import process_file_upload
 
     results = []
-    for feed, files in sorted(manifest.files.items()):
+    for feed in ingest_order(list(manifest.files)):
+        files = manifest.files[feed]
         progress(f"ingesting {feed} ({len(files)} file{'s' if len(files) > 1 else ''})")
         for rel in files:
-            results.append(ingest_file(lake, settings, world / "sources" / rel, feed))
+            results.append(process_file_upload(lake, settings, world / "sources" / rel, feed))
     return results
 
 

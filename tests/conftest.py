@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from greenroom.config import Settings, reset_settings
+from greenroom.config import Settings, get_settings, reset_settings
+from greenroom.lake import Lakehouse
 
 
 @pytest.fixture(autouse=True)
@@ -25,6 +26,18 @@ def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
     reset_settings()
 
 
+@pytest.fixture
+def lake_settings() -> Settings:
+    """The isolated settings of this test (home on tmp_path)."""
+    return get_settings()
+
+
+@pytest.fixture
+def lake(lake_settings: Settings) -> Lakehouse:
+    """A created, empty lakehouse on tmp_path (namespaces bronze … ops exist)."""
+    return Lakehouse.open(lake_settings, create=True)
+
+
 @dataclass(frozen=True)
 class BuiltWorld:
     """A tiny world generated, ingested and built once per test session."""
@@ -36,7 +49,6 @@ class BuiltWorld:
 def _build_world(root: Path, *, clean: bool) -> BuiltWorld:
     from greenroom import synth
     from greenroom.demo import ingest_world
-    from greenroom.lake import Lakehouse
     from greenroom.pipeline.build import build
 
     settings = Settings(home=root / "home")

@@ -12,7 +12,7 @@ import sys
 import click
 import typer
 
-from greenroom.cli import demo, lake, query, synth
+from greenroom.cli import demo, ingest, lake, query, synth
 from greenroom.errors import GreenroomError
 
 app = typer.Typer(
@@ -27,6 +27,7 @@ app.command("demo")(demo.demo)
 app.command("query")(query.query)
 app.add_typer(synth.app, name="synth")
 app.add_typer(lake.app, name="lake")
+app.add_typer(ingest.app, name="ingest")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -64,3 +64,23 @@ def get_feed(name: str) -> Feed:
     except KeyError:
         known = ", ".join(sorted(FEEDS))
         raise UserError(f"unknown feed `{name}`; known feeds: {known}") from None
+
+
+def ingest_order(names: list[str] | None = None) -> list[str]:
+    """Feeds in an order where every feed comes after the feeds its contract references,
+    so reference rules find the ids they check (venues before concerts before sales)."""
+    from graphlib import TopologicalSorter
+
+    from greenroom.quality.contract import load_contract
+
+    wanted = sorted(names if names is not None else FEEDS)
+    graph: dict[str, set[str]] = {}
+    for name in wanted:
+        refs = {
+            p.references.partition(".")[0]
+            for p in load_contract(name).table.properties
+            if p.references
+        }
+        graph[name] = {r for r in refs if r in wanted}
+    sorter = TopologicalSorter(graph)
+    return list(sorter.static_order())

@@ -1,8 +1,10 @@
-"""Readers, one per file format: each turns a file into an Arrow table shaped as the source
-shapes it (CSV and XML fields stay text; JSON keeps its own types)."""
+"""Readers, one per file format. Each streams a file as Arrow tables of bounded size,
+shaped as the source shapes it (CSV and XML fields stay text; JSON keeps its own types),
+and turns a truncated or corrupt file into a :class:`BadFileError`."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,20 +16,23 @@ from greenroom.ingest.formats.xml_feed import read_promoter_xml
 if TYPE_CHECKING:
     import pyarrow as pa
 
+    from greenroom.ingest.detect import Encoding
     from greenroom.ingest.feeds import Feed
 
+BATCH_ROWS = 250_000
 
-def read_file(path: Path, feed: Feed) -> pa.Table:
-    """Read one source file of `feed` into Arrow."""
+
+def read_file(path: Path, feed: Feed, encoding: Encoding = "utf-8") -> Iterator[pa.Table]:
+    """Stream one source file of `feed` as Arrow tables."""
     match feed.format:
         case "csv":
-            return read_csv(path)
+            return read_csv(path, encoding)
         case "json":
-            return read_json_document(path, feed.record_path)
+            return read_json_document(path, feed.record_path, encoding)
         case "ndjson":
-            return read_ndjson(path)
+            return read_ndjson(path, encoding)
         case "xml":
-            return read_promoter_xml(path)
+            return read_promoter_xml(path, BATCH_ROWS)
 
 
 __all__ = ["read_csv", "read_file", "read_json_document", "read_ndjson", "read_promoter_xml"]

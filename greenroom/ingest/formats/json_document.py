@@ -1,8 +1,9 @@
-"""A JSON document holding an array of records (a partner API page)."""
+"""A JSON document holding an array of records (a partner API page or export)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,19 +12,23 @@ import pyarrow as pa
 from greenroom.ingest.exceptions import BadFileError
 
 
-def read_json_document(path: Path, record_path: tuple[str, ...]) -> pa.Table:
+def read_json_document(
+    path: Path, record_path: tuple[str, ...], encoding: str = "utf-8"
+) -> Iterator[pa.Table]:
     try:
-        doc: Any = json.loads(path.read_bytes())
+        doc: Any = json.loads(path.read_text(encoding=encoding))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BadFileError(f"`{path}` is not valid JSON ({exc}); re-fetch or re-export it") from None
+        raise BadFileError(
+            f"`{path.name}` is not valid JSON ({exc}); the file may be truncated — re-fetch it"
+        ) from None
+    where = ".".join(record_path)
     for key in record_path:
         if not isinstance(doc, dict) or key not in doc:
-            where = ".".join(record_path)
-            raise BadFileError(f"`{path}` has no `{where}` array; is it the right feed?")
+            raise BadFileError(f"`{path.name}` has no `{where}` array; is it the right feed?")
         doc = doc[key]
     if not isinstance(doc, list):
-        raise BadFileError(f"`{path}`: `{'.'.join(record_path)}` is not an array of records")
-    return records_to_arrow(doc)
+        raise BadFileError(f"`{path.name}`: `{where}` is not an array of records")
+    yield records_to_arrow(doc)
 
 
 def records_to_arrow(records: list[Any]) -> pa.Table:

@@ -1,7 +1,9 @@
-"""Newline-delimited JSON: one record per line, types as JSON gives them."""
+"""Newline-delimited JSON: one record per line, types as JSON gives them. Streamed."""
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
@@ -9,11 +11,30 @@ import pyarrow.json as pajson
 
 from greenroom.ingest.exceptions import BadFileError
 
+BLOCK_BYTES = 16 << 20
 
-def read_ndjson(path: Path) -> pa.Table:
+
+def read_ndjson(path: Path, encoding: str = "utf-8") -> Iterator[pa.Table]:
+    if encoding == "latin-1":
+        yield from _transcoded(path, encoding)
+        return
     try:
-        return pajson.read_json(path, read_options=pajson.ReadOptions(block_size=16 << 20))
+        reader = pajson.open_json(path, read_options=pajson.ReadOptions(block_size=BLOCK_BYTES))
+        for batch in reader:
+            yield pa.Table.from_batches([batch])
     except pa.ArrowInvalid as exc:
+        detail = str(exc).strip().splitlines()[0]
         raise BadFileError(
-            f"`{path}` is not valid NDJSON ({exc}); every line must be one JSON object"
+            f"`{path.name}` is not valid NDJSON ({detail}); every line must be one JSON object "
+            "with the same type per field — the file may be truncated"
         ) from None
+
+
+def _transcoded(path: Path, encoding: str) -> Iterator[pa.Table]:
+    """JSON is UTF-8 by definition: re-encode a Latin-1 export chunk by chunk first."""
+    with tempfile.TemporaryDirectory(prefix="greenroom-") as tmp:
+        utf8 = Path(tmp) / path.name
+        with path.open("r", encoding=encoding) as src, utf8.open("w", encoding="utf-8") as dst:
+            while chunk := src.read(1 << 20):
+                dst.write(chunk)
+        yield from read_ndjson(utf8)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
@@ -25,7 +26,7 @@ SCHEMA = pa.schema(
 )
 
 
-def read_promoter_xml(path: Path) -> pa.Table:
+def read_promoter_xml(path: Path, batch_rows: int = 250_000) -> Iterator[pa.Table]:
     cols: dict[str, list[object]] = {name: [] for name in SCHEMA.names}
     try:
         for _event, elem in ET.iterparse(path, events=("end",)):
@@ -47,11 +48,14 @@ def read_promoter_xml(path: Path) -> pa.Table:
                 else []
             )
             elem.clear()
+            if len(cols["id"]) >= batch_rows:
+                yield pa.table(cols, schema=SCHEMA)
+                cols = {name: [] for name in SCHEMA.names}
     except ET.ParseError as exc:
         raise BadFileError(
-            f"`{path}` is not well-formed XML ({exc}); the file may be truncated"
+            f"`{path.name}` is not well-formed XML ({exc}); the file may be truncated"
         ) from None
-    return pa.table(cols, schema=SCHEMA)
+    yield pa.table(cols, schema=SCHEMA)
 
 
 def _text(elem: ET.Element | None) -> str | None:

@@ -1,0 +1,100 @@
+"""Expose one Iceberg table to DuckDB as a view, scanning as little as the query allows.
+
+Fast path: a table whose current snapshot has no delete files, one schema and local data
+files becomes `read_parquet([...files...])` over just the files pyiceberg planned with the
+pushed-down filter, so DuckDB's own projection and row-group pruning apply. Otherwise
+pyiceberg scans (filter and projection pushed) into an Arrow table DuckDB reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+from pyiceberg.expressions import BooleanExpression
+from pyiceberg.table import Table
+
+from greenroom.lake._pushdown import describe
+from greenroom.lake.records import ScanPlan
+
+
+@dataclass(frozen=True)
+class ViewSource:
+    """What to put behind the view: a `read_parquet` select, or an Arrow table."""
+
+    plan: ScanPlan
+    select_sql: str | None = None
+    arrow: pa.Table | None = None
+
+
+def plan_view(
+    table: Table,
+    name: str,
+    row_filter: BooleanExpression,
+    columns: set[str] | None,
+    allowed_dir: Path | None,
+) -> ViewSource:
+    snapshot = table.current_snapshot()
+    snapshot_id = snapshot.snapshot_id if snapshot else None
+    total = 0
+    if snapshot is not None and snapshot.summary is not None:
+        total = int(snapshot.summary.additional_properties.get("total-data-files", 0))
+    schema = table.schema()
+    names = [f.name for f in schema.fields]
+    filter_text = describe(row_filter)
+    if snapshot is None:
+        plan = ScanPlan(name, None, "empty", filter_text, 0, 0)
+        return ViewSource(plan, arrow=schema.as_arrow().empty_table())
+    tasks = list(table.scan(row_filter=row_filter).plan_files())
+    root = None if allowed_dir is None else allowed_dir.resolve()
+    paths = [_local_path(t.file.file_path, root) for t in tasks]
+    one_schema = len(table.metadata.schemas) == 1
+    no_deletes = all(not t.delete_files for t in tasks)
+    if not tasks:
+        plan = ScanPlan(name, snapshot_id, "empty", filter_text, 0, total)
+        return ViewSource(plan, arrow=schema.as_arrow().empty_table())
+    if one_schema and no_deletes and all(p is not None for p in paths):
+        files = ", ".join(_quote_literal(str(p)) for p in paths)
+        cols = ", ".join(_quote_ident(n) for n in names)
+        select_sql = (
+            f"SELECT {cols} FROM read_parquet([{files}], hive_partitioning = false, "
+            "union_by_name = false)"
+        )
+        plan = ScanPlan(name, snapshot_id, "parquet", filter_text, len(tasks), total)
+        return ViewSource(plan, select_sql=select_sql)
+    wanted = _projection(names, columns)
+    arrow = table.scan(row_filter=row_filter, selected_fields=wanted).to_arrow()
+    plan = ScanPlan(name, snapshot_id, "arrow", filter_text, len(tasks), total, wanted)
+    return ViewSource(plan, arrow=arrow)
+
+
+def _projection(names: list[str], mentioned: set[str] | None) -> tuple[str, ...]:
+    if mentioned is None:
+        return tuple(names)
+    chosen = tuple(n for n in names if n.lower() in mentioned)
+    return chosen or tuple(names[:1])  # COUNT(*) still needs the row count
+
+
+def _local_path(location: str, root: Path | None) -> Path | None:
+    if root is None:
+        return None
+    if location.startswith("file://"):
+        location = location[len("file://") :]
+    elif "://" in location:
+        return None
+    path = Path(location).resolve()  # DuckDB compares resolved paths with allowed_directories
+    if not path.is_relative_to(root):
+        return None
+    return path
+
+
+def _quote_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _quote_ident(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+quote_ident = _quote_ident

@@ -1,0 +1,88 @@
+"""Errors raised by the lakehouse, each on the right branch of the root hierarchy.
+
+Messages name the thing in backticks and say what to do next; the CLI prints them as
+they are, so a user never sees a traceback for a mistake of theirs.
+"""
+
+from __future__ import annotations
+
+from greenroom.errors import ConfigError, TerminalError, TransientError, UserError
+
+
+class HomeError(ConfigError):
+    """The greenroom home is missing, not writable, or built by an incompatible layout."""
+
+
+class TableNotFoundError(UserError):
+    """A table named by the caller does not exist in the catalog."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(f"table `{name}` does not exist; `greenroom lake tables` lists the tables")
+
+
+class InvalidTableNameError(UserError):
+    """A table name is not of the form `namespace.table` with a known namespace."""
+
+
+class SchemaMismatchError(UserError):
+    """Data given to a write does not fit the table's schema."""
+
+    def __init__(self, table: str, column: str, problem: str) -> None:
+        self.table = table
+        self.column = column
+        super().__init__(
+            f"column `{column}` of the data does not fit table `{table}`: {problem}; "
+            f"fix the data or recreate the table with a matching schema"
+        )
+
+
+class InvalidFilterError(UserError):
+    """A `where` row filter could not be parsed or bound to the table's columns."""
+
+
+class SnapshotNotFoundError(UserError):
+    """Time travel asked for a snapshot id or a timestamp the table does not have."""
+
+
+_QUERY_HINT = "check the column and table names; `DESCRIBE ns.table` lists a table's columns"
+
+
+_QUERY_HINT = "check the column and table names; `DESCRIBE ns.table` lists a table's columns"
+
+
+class QueryError(UserError):
+    """SQL that the engine could not parse or bind. Carries the SQL and the engine message."""
+
+    def __init__(self, message: str, sql: str, hint: str | None = None) -> None:
+        self.sql = sql
+        self.engine_message = message
+        super().__init__(f"{message} ({hint or _QUERY_HINT})")
+
+
+class ReadOnlyError(UserError):
+    """A statement other than a query was sent to the read-only session."""
+
+
+class CommitConflictError(TransientError):
+    """A commit kept losing to concurrent writers; retrying the whole write may succeed."""
+
+
+class LakeUnavailableError(TransientError):
+    """The catalog or the warehouse could not be reached (locked, offline, unreachable)."""
+
+
+class ColumnNotFoundError(UserError):
+    """A column named by the caller is not in the table."""
+
+
+class InvalidPartitionError(UserError):
+    """A `partition_by` item names an unknown column or transform."""
+
+
+class AccessDeniedError(QueryError):
+    """A query tried to reach files or settings outside the lake."""
+
+
+class QueryFailedError(TerminalError):
+    """A valid query failed while running (out of memory, unreadable data file)."""

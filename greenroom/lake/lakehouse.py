@@ -1,0 +1,293 @@
+"""`Lakehouse`: the one door to the Iceberg tables (catalog, writes, scans, time travel).
+
+Nothing is opened until first used. Table names are `namespace.table`; every write is
+one atomic Iceberg commit (see `_writes`); reads come back as Arrow.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
+from datetime import datetime
+from functools import partial
+from typing import TYPE_CHECKING, TypeVar
+
+import pyarrow as pa
+from pyiceberg.catalog import Catalog
+from pyiceberg.exceptions import (
+    NamespaceAlreadyExistsError,
+    NoSuchNamespaceError,
+    NoSuchTableError,
+    TableAlreadyExistsError,
+)
+from pyiceberg.table import Table
+from sqlalchemy.exc import OperationalError
+
+from greenroom.config import Settings, get_settings
+from greenroom.lake import _writes
+from greenroom.lake._conform import iceberg_compatible_schema
+from greenroom.lake._filters import parse_filter
+from greenroom.lake._names import NAMESPACES, split_name
+from greenroom.lake._partitions import add_partition_fields
+from greenroom.lake._snapshots import expire, resolve_snapshot, snapshot_infos, table_info
+from greenroom.lake.catalogs import open_catalog
+from greenroom.lake.exceptions import (
+    ColumnNotFoundError,
+    LakeUnavailableError,
+    TableNotFoundError,
+)
+from greenroom.lake.home import validate_home
+from greenroom.lake.records import SnapshotInfo, TableInfo
+
+if TYPE_CHECKING:
+    from greenroom.lake.session import Session
+
+T = TypeVar("T")
+
+
+class Lakehouse:
+    """The lake of one greenroom home (`settings.home`)."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self._settings = settings
+        self._catalog: Catalog | None = None
+        self._validated = False
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, settings: Settings | None = None, *, create: bool = False) -> Lakehouse:
+        """Validate the home (creating it, its marker and namespaces with `create`) and open it."""
+        lake = cls(settings)
+        validate_home(lake.settings.home, create=create)
+        lake._validated = True
+        if create:
+            lake._ensure_namespaces()
+        return lake
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = get_settings()
+        return self._settings
+
+    @property
+    def catalog(self) -> Catalog:
+        """The pyiceberg catalog (opened on first use). For `greenroom.lake` internals."""
+        with self._lock:
+            if self._catalog is None:
+                if not self._validated:
+                    validate_home(self.settings.home, create=False)
+                    self._validated = True
+                self._catalog = _guard("the catalog", lambda: open_catalog(self.settings))
+            return self._catalog
+
+    def _ensure_namespaces(self) -> None:
+        for ns in NAMESPACES:
+            with suppress(NamespaceAlreadyExistsError):  # a concurrent creator won
+                _guard("the catalog", partial(self.catalog.create_namespace_if_not_exists, ns))
+
+    # ---- tables -------------------------------------------------------------------------
+
+    def load_table(self, name: str) -> Table:
+        """The pyiceberg table `name` (fresh metadata). For `greenroom.lake` internals."""
+        ident = split_name(name)
+        try:
+            return _guard(name, lambda: self.catalog.load_table(ident))
+        except (NoSuchTableError, NoSuchNamespaceError):
+            raise TableNotFoundError(name) from None
+
+    def exists(self, name: str) -> bool:
+        ident = split_name(name)
+        return _guard(name, lambda: self.catalog.table_exists(ident))
+
+    def list_tables(self, namespace: str | None = None) -> list[TableInfo]:
+        """Every table (or those of `namespace`), sorted by name, with counts from snapshot summaries."""
+        namespaces = NAMESPACES if namespace is None else (split_name(f"{namespace}.x")[0],)
+        infos: list[TableInfo] = []
+        for ns in namespaces:
+            try:
+                idents = _guard(ns, partial(self.catalog.list_tables, ns))
+            except NoSuchNamespaceError:
+                continue
+            for ident in idents:
+                name = ".".join(ident)
+                try:
+                    infos.append(table_info(name, self.load_table(name)))
+                except TableNotFoundError:  # dropped meanwhile
+                    continue
+        return sorted(infos, key=lambda i: i.name)
+
+    def create_table(
+        self,
+        name: str,
+        schema: pa.Schema,
+        partition_by: Sequence[tuple[str, str]] = (),
+        properties: Mapping[str, str] | None = None,
+    ) -> None:
+        """Create `name` unless it exists (idempotent; an existing table is left as it is).
+
+        `partition_by` items are `(column, transform)`: `identity`, `year`, `month`, `day`,
+        `hour`, `bucket[N]`, `truncate[W]`.
+        """
+        ident = split_name(name)
+        if self.exists(name):
+            return
+        props = {**_writes.TABLE_DEFAULTS, **(properties or {})}
+        storable = iceberg_compatible_schema(schema)
+
+        def _create() -> None:
+            self.catalog.create_namespace_if_not_exists(ident[0])
+            txn = self.catalog.create_table_transaction(ident, schema=storable, properties=props)
+            if partition_by:
+                add_partition_fields(txn, name, partition_by)
+            txn.commit_transaction()
+
+        with suppress(TableAlreadyExistsError):  # a concurrent creator won
+            _guard(name, _create)
+
+    def drop_table(self, name: str) -> None:
+        """Remove `name` from the catalog (its files stay until cleaned up)."""
+        ident = split_name(name)
+        try:
+            _guard(name, lambda: self.catalog.drop_table(ident))
+        except (NoSuchTableError, NoSuchNamespaceError):
+            raise TableNotFoundError(name) from None
+
+    def schema(self, name: str) -> pa.Schema:
+        return self.load_table(name).schema().as_arrow()
+
+    # ---- writes -------------------------------------------------------------------------
+
+    def append(
+        self,
+        name: str,
+        data: pa.Table | pa.RecordBatchReader,
+        *,
+        properties: Mapping[str, str] | None = None,
+    ) -> int:
+        """Add `data` to `name` in one commit; returns the new snapshot id."""
+        snapshot = self._write(name, data, None, properties)
+        assert snapshot is not None
+        return snapshot
+
+    def overwrite(
+        self,
+        name: str,
+        data: pa.Table | pa.RecordBatchReader,
+        *,
+        where: str | None = None,
+        properties: Mapping[str, str] | None = None,
+    ) -> int:
+        """Replace the whole table (or the rows matching `where`) by `data`, in one commit."""
+        snapshot = self._write(name, data, where or "", properties)
+        assert snapshot is not None
+        return snapshot
+
+    def _write(
+        self,
+        name: str,
+        data: pa.Table | pa.RecordBatchReader,
+        where: str | None,
+        properties: Mapping[str, str] | None,
+    ) -> int | None:
+        if not isinstance(data, (pa.Table, pa.RecordBatchReader)):
+            raise TypeError(f"data for `{name}` must be a pyarrow Table or RecordBatchReader")
+
+        def attempt() -> int | None:
+            table = self.load_table(name)
+            delete_filter = None if where is None else parse_filter(where, table.schema(), name)
+            return _writes.write(
+                table, name, data, delete_filter=delete_filter, properties=properties
+            )
+
+        return _writes.with_retries(name, isinstance(data, pa.Table), attempt)
+
+    def delete(self, name: str, where: str) -> int | None:
+        """Delete rows matching `where` in one commit; the new snapshot id, or None if none matched."""
+
+        def attempt() -> int | None:
+            table = self.load_table(name)
+            expr = parse_filter(where, table.schema(), name)
+            return _writes.delete(table, expr, None)
+
+        return _writes.with_retries(name, True, attempt)
+
+    # ---- reads --------------------------------------------------------------------------
+
+    def scan(
+        self,
+        name: str,
+        *,
+        where: str | None = None,
+        columns: Sequence[str] | None = None,
+        snapshot_id: int | None = None,
+        as_of: datetime | None = None,
+    ) -> pa.RecordBatchReader:
+        """Stream the rows of `name` (optionally filtered, projected, or as of a snapshot/time)."""
+        table = self.load_table(name)
+        snap = resolve_snapshot(table, name, snapshot_id, as_of)
+        row_filter = parse_filter(where, table.schema(), name)
+        fields: tuple[str, ...] = ("*",)
+        if columns is not None:
+            known = set(table.schema().column_names)
+            missing = [c for c in columns if c not in known]
+            if missing:
+                raise ColumnNotFoundError(
+                    f"column `{missing[0]}` is not in `{name}`; its columns are "
+                    f"{', '.join(f.name for f in table.schema().fields)}"
+                )
+            fields = tuple(columns)
+        scan = table.scan(row_filter=row_filter, selected_fields=fields, snapshot_id=snap)
+        return _guard(name, scan.to_arrow_batch_reader)
+
+    def read(
+        self,
+        name: str,
+        *,
+        where: str | None = None,
+        columns: Sequence[str] | None = None,
+        snapshot_id: int | None = None,
+        as_of: datetime | None = None,
+    ) -> pa.Table:
+        """`scan` collected into one Arrow table."""
+        reader = self.scan(name, where=where, columns=columns, snapshot_id=snapshot_id, as_of=as_of)
+        return reader.read_all()
+
+    # ---- history ------------------------------------------------------------------------
+
+    def snapshots(self, name: str) -> list[SnapshotInfo]:
+        """Every snapshot of `name`, oldest first."""
+        return snapshot_infos(self.load_table(name))
+
+    def expire_snapshots(
+        self, name: str, *, older_than: datetime | None = None, retain_last: int = 1
+    ) -> int:
+        """Forget snapshots beyond the newest `retain_last` (and older than `older_than`).
+
+        Returns how many were expired. Data files stay on disk.
+        """
+
+        def attempt() -> int:
+            return expire(self.load_table(name), older_than=older_than, retain_last=retain_last)
+
+        return _writes.with_retries(name, True, attempt)
+
+    # ---- SQL ----------------------------------------------------------------------------
+
+    def session(self) -> Session:
+        """A read-only DuckDB session where every table `ns.name` is queryable as `ns.name`."""
+        from greenroom.lake.session import Session
+
+        return Session(self)
+
+
+def _guard(what: str, call: Callable[[], T]) -> T:
+    """Run a catalog call, turning a locked/unreachable catalog into `LakeUnavailableError`."""
+    try:
+        return call()
+    except OperationalError as exc:
+        detail = str(exc.orig or exc).splitlines()[0]
+        raise LakeUnavailableError(
+            f"the lake catalog is unavailable while using `{what}` ({detail}); retry shortly"
+        ) from None

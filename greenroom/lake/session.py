@@ -1,0 +1,242 @@
+"""`Session`: read-only SQL over the lake, in-process DuckDB.
+
+Every Iceberg table `ns.name` is queryable as `ns.name`. Views are made lazily: a query
+is parsed (sqlglot, DuckDB dialect), and only the tables it names are planned, each with
+the filter its WHERE implies pushed into the pyiceberg scan (see `_pushdown`, `_views`).
+
+The connection is locked down before any user SQL runs: only SELECT/EXPLAIN statements
+pass, file access is limited to the warehouse directory, external access is off and the
+configuration is locked so SQL cannot undo that.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+import duckdb
+import pyarrow as pa
+from pyiceberg.expressions import AlwaysTrue, BooleanExpression, Or
+from pyiceberg.schema import Schema
+
+from greenroom.lake._names import NAMESPACES
+from greenroom.lake._pushdown import filter_for_reference
+from greenroom.lake._references import QueryReferences, find_references
+from greenroom.lake._views import ViewSource, plan_view, quote_ident
+from greenroom.lake.exceptions import (
+    AccessDeniedError,
+    QueryError,
+    QueryFailedError,
+    ReadOnlyError,
+    TableNotFoundError,
+)
+from greenroom.lake.records import ScanPlan
+
+if TYPE_CHECKING:
+    from greenroom.lake.lakehouse import Lakehouse
+
+_ALLOWED = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
+
+
+class Session:
+    """A read-only DuckDB session over one `Lakehouse`; also a context manager."""
+
+    def __init__(self, lake: Lakehouse | None) -> None:
+        self._lake = lake
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._lock = threading.RLock()
+        self._views: dict[str, tuple[object, ...]] = {}
+        self._keep: dict[str, object] = {}  # Arrow objects DuckDB views point at
+        self.last_plan: dict[str, ScanPlan] = {}
+        """How each lake table of the last query was scanned (files planned vs total)."""
+
+    @classmethod
+    def detached(cls) -> Session:
+        """A session over no lakehouse: only relations you `register` are queryable (for
+        checking a few records before any lake exists)."""
+        return cls(None)
+
+    # ---- lifecycle ----------------------------------------------------------------------
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._con is not None:
+                self._con.close()
+                self._con = None
+            self._views.clear()
+            self._keep.clear()
+
+    @property
+    def _connection(self) -> duckdb.DuckDBPyConnection:
+        if self._con is None:
+            self._con = _locked_down_connection(self._warehouse_dir())
+        return self._con
+
+    def _warehouse_dir(self) -> Path | None:
+        if self._lake is None:
+            return None
+        location = self._lake.settings.warehouse
+        if location.startswith("file://"):
+            return Path(location[len("file://") :])
+        if "://" not in location:
+            return Path(location)
+        return None  # object storage: no local fast path
+
+    # ---- API ----------------------------------------------------------------------------
+
+    def register(self, name: str, data: pa.Table) -> None:
+        """Make `data` queryable as `name` (unqualified) in this session's SQL."""
+        if "." in name or not name.replace("_", "a").isalnum():
+            raise QueryError(
+                f"relation name `{name}` must be a plain identifier (letters, digits, _)", name
+            )
+        with self._lock:
+            self._connection.register(name, data)
+            self._keep[f"registered:{name}"] = data
+
+    def sql(self, query: str, params: Sequence[object] | None = None) -> pa.Table:
+        """Run one read-only statement; the result as an Arrow table."""
+        with self._lock:
+            con = self._connection
+            _check_read_only(query)
+            refs = find_references(query, _duckdb_table_names(con, query))
+            self.last_plan = {}
+            for name, nodes in refs.tables.items():
+                self._expose(name, nodes, refs)
+            try:
+                relation = con.sql(query, params=list(params) if params is not None else None)
+                if relation is None:  # pragma: no cover - only non-queries return None
+                    return pa.table({})
+                return relation.to_arrow_table()
+            except duckdb.Error as exc:
+                raise _translate(exc, query) from None
+
+    # ---- views --------------------------------------------------------------------------
+
+    def _expose(self, name: str, nodes: Sequence[object], refs: QueryReferences) -> None:
+        if self._lake is None:
+            raise TableNotFoundError(name)
+        table = self._lake.load_table(name)  # TableNotFoundError for an unknown table
+        row_filter = _combined_filter(nodes, table.schema()) if refs.parsed else AlwaysTrue()
+        snapshot = table.metadata.current_snapshot_id
+        key = (snapshot, str(row_filter), None if refs.columns is None else frozenset(refs.columns))
+        cached = self._views.get(name)
+        if cached is not None and cached[0] == key:
+            self.last_plan[name] = cached[1]  # type: ignore[assignment]
+            return
+        source = plan_view(table, name, row_filter, refs.columns, self._warehouse_dir())
+        self._create_view(name, source)
+        self._views[name] = (key, source.plan)
+        self.last_plan[name] = source.plan
+
+    def _create_view(self, name: str, source: ViewSource) -> None:
+        ns, table = name.split(".", 1)
+        target = f"{quote_ident(ns)}.{quote_ident(table)}"
+        con = self._connection
+        if source.select_sql is not None:
+            con.execute(f"CREATE OR REPLACE VIEW {target} AS {source.select_sql}")
+            self._keep.pop(name, None)
+            return
+        relation = f"__lake_{ns}__{table}"
+        con.register(relation, source.arrow)
+        self._keep[name] = source.arrow
+        con.execute(f"CREATE OR REPLACE VIEW {target} AS SELECT * FROM {quote_ident(relation)}")
+
+
+def _combined_filter(nodes: Sequence[object], schema: Schema) -> BooleanExpression:
+    """OR of the filters of every reference: each reference must find all its rows."""
+    from sqlglot import exp
+
+    combined: BooleanExpression | None = None
+    for node in nodes:
+        assert isinstance(node, exp.Table)
+        expr = filter_for_reference(node, schema)
+        if isinstance(expr, AlwaysTrue):
+            return AlwaysTrue()
+        combined = expr if combined is None else Or(combined, expr)
+    return combined if combined is not None else AlwaysTrue()
+
+
+def _locked_down_connection(warehouse: Path | None) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(":memory:")
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET autoinstall_known_extensions = false")
+    con.execute("SET autoload_known_extensions = false")
+    for ns in NAMESPACES:
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(ns)}")
+    if warehouse is not None:
+        allowed = str(warehouse.resolve()).replace("'", "''") + "/"
+        con.execute(f"SET allowed_directories = ['{allowed}']")
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
+    return con
+
+
+def _check_read_only(query: str) -> None:
+    try:
+        statements = duckdb.extract_statements(query)
+    except duckdb.Error as exc:
+        raise _translate(exc, query) from None
+    if len(statements) != 1:
+        raise QueryError(f"send exactly one statement per call (got {len(statements)})", query)
+    kind = statements[0].type
+    if kind not in _ALLOWED:
+        raise ReadOnlyError(
+            f"the SQL session is read-only: `{kind.name}` statements are not allowed; "
+            "write through the pipeline (Lakehouse.append/overwrite)"
+        )
+
+
+def _duckdb_table_names(con: duckdb.DuckDBPyConnection, query: str) -> list[str]:
+    try:
+        return sorted(con.get_table_names(query, qualified=True))
+    except duckdb.Error:
+        return []
+
+
+def _translate(exc: duckdb.Error, query: str) -> Exception:
+    message = _one_line(exc)
+    if isinstance(exc, duckdb.CatalogException) and "does not exist" in message:
+        missing = _quoted_name(message)
+        if missing is not None and "." not in missing and "Table" in message:
+            return TableNotFoundError(missing)
+    if isinstance(exc, duckdb.PermissionException):
+        return AccessDeniedError(
+            f"{message}; the SQL session reads lake tables only, not host files", query
+        )
+    if isinstance(exc, (duckdb.OutOfMemoryException, duckdb.IOException, duckdb.InternalException)):
+        return QueryFailedError(f"the query failed while running: {message}")
+    if isinstance(exc, duckdb.ParserException):
+        return QueryError(message, query, "check the SQL syntax (DuckDB dialect)")
+    return QueryError(message, query)
+
+
+def _one_line(exc: BaseException) -> str:
+    lines = [ln.strip() for ln in str(exc).strip().splitlines() if ln.strip()]
+    if not lines:
+        return type(exc).__name__
+    first = lines[0]
+    hints = [ln for ln in lines[1:] if ln.startswith(("Did you mean", "Candidate bindings"))]
+    return "; ".join([first, *hints[:1]])
+
+
+def _quoted_name(message: str) -> str | None:
+    marker = "with name "
+    if marker not in message:
+        return None
+    rest = message.split(marker, 1)[1]
+    return rest.split(" ", 1)[0].strip('"!')

@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from greenroom.quality.contract import Property
+from greenroom.quality.rules.base import Rule, RuleContext, text
+
+
+def required(prop: Property, ctx: RuleContext) -> list[Rule]:
+    """A required property must be present and not blank."""
+    if not prop.required:
+        return []
+    return [
+        ctx.make(
+            prop,
+            "required",
+            f"{prop.expr} IS NULL OR trim({text(prop)}) = ''",
+            f"`{prop.name}` is required",
+        )
+    ]

@@ -1,0 +1,157 @@
+"""Run a feed's contract over a batch of records: split it into accepted and rejected.
+
+One SQL query per batch (set-based, in DuckDB through the lakehouse session) decides every
+record; Python only splits the Arrow table by the resulting mask. For every batch
+`received == accepted + rejected`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from greenroom.quality.compiler import CompiledContract, LakeLookup, compile_contract
+from greenroom.quality.contract import Contract, load_contract
+
+if TYPE_CHECKING:
+    from greenroom.lake import Lakehouse, Session
+
+EMPTY_LOOKUP = "SELECT CAST(NULL AS VARCHAR) AS value WHERE false"
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """The seed's ValidationResult for one batch."""
+
+    feed: str
+    accepted: pa.Table
+    """The accepted records, plus `_warnings` (list of rule ids that flagged them)."""
+    rejected: pa.Table
+    """The rejected records, plus `_reasons` (rule ids that rejected them) and `_payload`."""
+    rule_counts: dict[str, int] = field(default_factory=dict)
+    """How many records broke each rule (rejecting or warning)."""
+    skipped_rules: tuple[str, ...] = ()
+    """Rules not checked because no lakehouse was given to look ids up in."""
+
+    @property
+    def received(self) -> int:
+        return self.accepted.num_rows + self.rejected.num_rows
+
+    @property
+    def valid(self) -> bool:
+        return self.rejected.num_rows == 0
+
+
+def lookup_sql(lookup: LakeLookup, lake: Lakehouse | None) -> str:
+    """SQL listing the values a reference or uniqueness rule compares against."""
+    if lake is None:
+        return EMPTY_LOOKUP
+    parts = []
+    if lake.exists(f"bronze.{lookup.feed}"):
+        parts.append(f'SELECT CAST("{lookup.column}" AS VARCHAR) AS value FROM bronze.{lookup.feed}')
+    if lookup.kind == "reference" and lake.exists(f"quarantine.{lookup.feed}"):
+        parts.append(f"SELECT source_record_id AS value FROM quarantine.{lookup.feed}")
+    return " UNION ALL ".join(parts) if parts else EMPTY_LOOKUP
+
+
+def validate(
+    records: pa.Table,
+    feed: str,
+    *,
+    lake: Lakehouse | None = None,
+    session: Session | None = None,
+    contract: Contract | None = None,
+) -> ValidationResult:
+    """Check `records` of `feed` against its contract.
+
+    With `lake`, reference and uniqueness rules look ids up in bronze and quarantine;
+    without it they are skipped (listed in `skipped_rules`).
+    """
+    compiled = compile_contract(contract or load_contract(feed))
+    skipped: tuple[str, ...] = ()
+    if lake is None:
+        skipped = tuple(r.id for r in compiled.rules if r.kind in ("reference", "unique"))
+        compiled = CompiledContract(
+            compiled.contract,
+            tuple(r for r in compiled.rules if r.id not in skipped),
+            (),
+        )
+    if session is not None:
+        return _run(compiled, records, lake, session, skipped)
+    if lake is not None:
+        with lake.session() as own:
+            return _run(compiled, records, lake, own, skipped)
+    from greenroom.lake import Session as _Session
+
+    with _Session.detached() as own:
+        return _run(compiled, records, None, own, skipped)
+
+
+def validate_data_quality(
+    data: Mapping[str, Any] | Sequence[Mapping[str, Any]] | pa.Table,
+    feed: str,
+    *,
+    lake: Lakehouse | None = None,
+) -> ValidationResult:
+    """The seed's `validate_data_quality(data)`: one record, a few records, or a table."""
+    if isinstance(data, pa.Table):
+        table = data
+    else:
+        from greenroom.ingest.formats.json_document import records_to_arrow
+
+        rows = [data] if isinstance(data, Mapping) else list(data)
+        table = records_to_arrow(rows)
+    return validate(table, feed, lake=lake)
+
+
+def _run(
+    compiled: CompiledContract,
+    records: pa.Table,
+    lake: Lakehouse | None,
+    session: Session,
+    skipped: tuple[str, ...],
+) -> ValidationResult:
+    feed = compiled.contract.feed
+    n = records.num_rows
+    batch = records.append_column("_row", pa.array(range(n), pa.int64()))
+    session.register("batch", batch)
+    sql = compiled.sql({lk.relation: lookup_sql(lk, lake) for lk in compiled.lookups})
+    verdict = session.sql(sql)
+    reject = verdict.column("_reject").combine_chunks()
+    warn = verdict.column("_warn").combine_chunks()
+    ok = pc.equal(pc.list_value_length(reject), 0)
+    bad = pc.invert(ok)
+
+    accepted = records.filter(ok).append_column("_warnings", warn.filter(ok))
+    rejected = records.filter(bad)
+    payload = _payloads(session, rejected)
+    rejected = rejected.append_column("_reasons", reject.filter(bad)).append_column(
+        "_payload", payload
+    )
+    counts = _counts(pa.concat_arrays([reject, warn]) if n else reject)
+    return ValidationResult(feed, accepted, rejected, counts, skipped)
+
+
+def _payloads(session: Session, rejected: pa.Table) -> pa.Array:
+    if rejected.num_rows == 0:
+        return pa.array([], pa.string())
+    session.register("rejected_batch", rejected)
+    out = session.sql("SELECT CAST(to_json(t) AS VARCHAR) AS payload FROM rejected_batch AS t")
+    return out.column("payload").combine_chunks()
+
+
+def _counts(reasons: pa.Array) -> dict[str, int]:
+    flat = pc.list_flatten(reasons)
+    if len(flat) == 0:
+        return {}
+    counted = pc.value_counts(flat)
+    return {
+        str(k): int(v)
+        for k, v in zip(
+            counted.field("values").to_pylist(), counted.field("counts").to_pylist(), strict=True
+        )
+    }
