@@ -53,7 +53,7 @@ def print_table(table: pa.Table, *, title: str | None = None, max_rows: int = 50
     for name in table.column_names:
         out.add_column(name, overflow="fold")
     for row in table.slice(0, max_rows).to_pylist():
-        out.add_row(*(_cell(v) for v in row.values()))
+        out.add_row(*(_cell(v, k) for k, v in row.items()))
     console = Console()
     console.print(out)
     if table.num_rows > max_rows:
@@ -68,15 +68,17 @@ def print_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], title: str
     for name in columns:
         out.add_column(name)
     for row in rows:
-        out.add_row(*(_cell(v) for v in row))
+        out.add_row(*(_cell(v, k) for k, v in zip(columns, row, strict=True)))
     Console().print(out)
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, column: str) -> str:
+    """Numbers with thousands separators, except ids and years, which are labels."""
     if value is None:
         return "∅"
+    label = column.endswith("_id") or column in ("id", "year")
     if isinstance(value, float):
         return f"{value:,.2f}"
-    if isinstance(value, int) and not isinstance(value, bool):
+    if isinstance(value, int) and not isinstance(value, bool) and not label:
         return f"{value:,}"
     return str(jsonable(value))

@@ -23,6 +23,8 @@ def iceberg_compatible_schema(schema: pa.Schema) -> pa.Schema:
 
 
 def _storable(t: pa.DataType) -> pa.DataType:
+    if pa.types.is_null(t):
+        return pa.string()  # a field that was null in every record seen so far
     if pa.types.is_timestamp(t):
         return pa.timestamp("us", tz="UTC" if t.tz else None)
     if pa.types.is_dictionary(t):

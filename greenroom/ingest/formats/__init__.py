@@ -22,6 +22,17 @@ if TYPE_CHECKING:
 BATCH_ROWS = 250_000
 
 
+def text_fields(feed: Feed) -> list[str]:
+    """Top-level fields the feed's contract declares as dates or timestamps."""
+    from greenroom.quality.contract import load_contract
+
+    return [
+        p.name
+        for p in load_contract(feed.name).table.properties
+        if p.path is None and p.logical_type in ("date", "timestamp")
+    ]
+
+
 def read_file(path: Path, feed: Feed, encoding: Encoding = "utf-8") -> Iterator[pa.Table]:
     """Stream one source file of `feed` as Arrow tables."""
     match feed.format:
@@ -30,7 +41,7 @@ def read_file(path: Path, feed: Feed, encoding: Encoding = "utf-8") -> Iterator[
         case "json":
             return read_json_document(path, feed.record_path, encoding)
         case "ndjson":
-            return read_ndjson(path, encoding)
+            return read_ndjson(path, encoding, text_fields(feed))
         case "xml":
             return read_promoter_xml(path, BATCH_ROWS)
 

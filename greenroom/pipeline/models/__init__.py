@@ -4,7 +4,7 @@ A model is one SELECT in a `.sql` file beside this module. `ephemeral` models li
 the build's DuckDB session (staging, ids); `table` models are written to the lakehouse as
 one atomic Iceberg overwrite. Models refer to lakehouse tables as `ns.name`, to earlier
 ephemeral models by name, and to the reference relations `ref_countries`, `ref_cities`,
-`ref_fx` and `params(today, run_at)`.
+`ref_fx_rates` and `params(today, run_at)`.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ WITH promoter AS (
         ON byname.match_key = lower(trim(p.artist))
     LEFT JOIN venue_map AS vm
         ON vm.source = 'venue_registry' AND vm.source_record_id = p.venue_ref
-    LEFT JOIN ref_fx AS fx ON fx.currency = coalesce(p.currency, 'USD')
+    LEFT JOIN ref_fx_rates AS fx ON fx.currency = coalesce(p.currency, 'USD')
     WHERE p.id IS NOT NULL
 ),
 ticketmaster AS (
@@ -54,7 +54,7 @@ ticketmaster AS (
         ON byname.match_key = lower(trim(e._embedded.attractions[1].name))
     LEFT JOIN venue_map AS vm
         ON vm.source = 'ticketmaster_venues' AND vm.source_record_id = e._embedded.venues[1].id
-    LEFT JOIN ref_fx AS fx ON fx.currency = coalesce(e.priceRanges[1].currency, 'USD')
+    LEFT JOIN ref_fx_rates AS fx ON fx.currency = coalesce(e.priceRanges[1].currency, 'USD')
     WHERE e.id IS NOT NULL
 ),
 unioned AS (

@@ -62,6 +62,6 @@ FROM unioned AS u
 LEFT JOIN (SELECT DISTINCT source, source_record_id, concert_id FROM stg_concerts) AS cm
     ON cm.source = u.concert_source AND cm.source_record_id = u.concert_ref
 LEFT JOIN stg_customers AS cu ON cu.source_record_id = u.customer_ref
-LEFT JOIN ref_fx AS fx ON fx.currency = u.currency
+LEFT JOIN ref_fx_rates AS fx ON fx.currency = u.currency
 WHERE u.sale_key IS NOT NULL
 QUALIFY row_number() OVER (PARTITION BY u.source, u.sale_key ORDER BY u._ingested_at) = 1
