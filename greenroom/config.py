@@ -22,6 +22,7 @@ from pydantic_settings import (
 )
 
 from greenroom.errors import ConfigError
+from greenroom.ingest.sources.settings import PartnersSettings
 
 DEFAULT_TODAY = dt.date(2026, 6, 30)
 
@@ -44,6 +45,19 @@ class LakeSettings(BaseModel):
     glue_endpoint: str | None = Field(default=None, description="Override, e.g. a moto server")
 
 
+class StreamSettings(BaseModel):
+    """The live ticket stream: the embedded durable log (`local`) or Amazon Kinesis."""
+
+    backend: Literal["local", "kinesis"] = "local"
+    name: str = "ticket-sales"
+    shards: int = Field(default=4, ge=1)
+    retention_hours: int = Field(default=168, ge=1)
+    batch_size: int = Field(default=1000, ge=1, description="Records per consumer micro-batch.")
+    consumer: str = "bronze"
+    kinesis_endpoint: str | None = Field(default=None, description="Override, e.g. a moto server")
+    kinesis_region: str | None = None
+
+
 class AuthSettings(BaseModel):
     admin_token: SecretStr | None = None
 
@@ -62,6 +76,8 @@ class Settings(BaseSettings):
     )
     today: dt.date = Field(default=DEFAULT_TODAY, description="The reference date.")
     lake: LakeSettings = Field(default_factory=LakeSettings)
+    stream: StreamSettings = Field(default_factory=StreamSettings)
+    partners: PartnersSettings = Field(default_factory=PartnersSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
 
     @classmethod

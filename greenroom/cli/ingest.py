@@ -63,3 +63,27 @@ def ingest_file(
         print_json(result_json(result))
     else:
         print_result(result)
+
+
+@app.command("api")
+def ingest_api(
+    partner: Annotated[str, typer.Argument(help="musicbrainz, ticketmaster or spotify.")],
+    full: Annotated[bool, typer.Option("--full", help="Ignore the stored cursor.")] = False,
+    json_out: JsonFlag = False,
+) -> None:
+    """Sync a partner API after its stored cursor and load what is new into bronze.
+
+    Without credentials in settings this talks to `greenroom partners serve`.
+    """
+    from greenroom.cli._output import print_json
+    from greenroom.config import get_settings
+    from greenroom.ingest.api import ingest_api_data
+    from greenroom.lake import Lakehouse
+
+    settings = get_settings()
+    results = ingest_api_data(Lakehouse.open(settings, create=True), settings, partner, full=full)
+    if json_out:
+        print_json([result_json(r) for r in results])
+    else:
+        for result in results:
+            print_result(result)

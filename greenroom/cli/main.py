@@ -12,7 +12,7 @@ import sys
 import click
 import typer
 
-from greenroom.cli import demo, ingest, lake, query, synth
+from greenroom.cli import demo, ingest, lake, partners, query, stream, synth
 from greenroom.errors import GreenroomError
 
 app = typer.Typer(
@@ -28,6 +28,8 @@ app.command("query")(query.query)
 app.add_typer(synth.app, name="synth")
 app.add_typer(lake.app, name="lake")
 app.add_typer(ingest.app, name="ingest")
+app.add_typer(stream.app, name="stream")
+app.add_typer(partners.app, name="partners")
 
 
 def main(argv: list[str] | None = None) -> None:

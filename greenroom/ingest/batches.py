@@ -23,6 +23,7 @@ SCHEMA = pa.schema(
         ("received", pa.int64()),
         ("accepted", pa.int64()),
         ("quarantined", pa.int64()),
+        ("duplicates", pa.int64()),
         ("snapshot_id", pa.int64()),
         ("quarantine_snapshot_id", pa.int64()),
         ("ingested_at", pa.timestamp("us", tz="UTC")),
@@ -50,13 +51,16 @@ class IngestionResult:
     bytes: int = 0
     quarantine_snapshot_id: int | None = None
     ingested_at: dt.datetime | None = None
+    duplicates: int = 0
+    """Records dropped as already ingested (stream replays and redeliveries), not counted
+    in `received`."""
     duplicate: bool = False
     """True when this content was ingested before: nothing was written this time."""
 
 
 def record(lake: Lakehouse, result: IngestionResult) -> None:
     row = {k: v for k, v in asdict(result).items() if k in SCHEMA.names}
-    lake.create_table(TABLE, SCHEMA)
+    lake.create_table(TABLE, SCHEMA, evolve=True)
     lake.append(TABLE, pa.Table.from_pylist([row], schema=SCHEMA))
 
 

@@ -49,16 +49,25 @@ def load_batches(
     *,
     batch_id: str,
     at: dt.datetime,
+    extra_quarantine: pa.Table | None = None,
 ) -> LoadStats:
-    """Validate and commit every batch of one delivery (a file, an API sync, a micro-batch)."""
+    """Validate and commit every batch of one delivery (a file, an API sync, a micro-batch).
+
+    `extra_quarantine` holds rows already judged bad upstream (records that could not be
+    decoded at all), in the quarantine shape; they are counted as received and quarantined.
+    """
     stats = LoadStats()
     rejected: list[pa.Table] = []
+    if extra_quarantine is not None and extra_quarantine.num_rows:
+        rejected.append(extra_quarantine)
+        stats.received += extra_quarantine.num_rows
+        stats.quarantined += extra_quarantine.num_rows
     with lake.session() as session:
         accepted = _validated(lake, session, feed, batches, batch_id, at, stats, rejected)
         first = next(accepted, None)
         if first is not None:
             table = f"bronze.{feed.name}"
-            lake.create_table(table, first.schema)
+            lake.create_table(table, first.schema, evolve=True)
             stream = pa.RecordBatchReader.from_batches(
                 first.schema, (b for t in itertools.chain([first], accepted) for b in t.to_batches())
             )
@@ -69,7 +78,7 @@ def load_batches(
     if rejected:
         quarantine = pa.concat_tables(rejected, promote_options="permissive")
         table = f"quarantine.{feed.name}"
-        lake.create_table(table, quarantine.schema)
+        lake.create_table(table, quarantine.schema, evolve=True)
         stats.quarantine_snapshot = lake.overwrite(
             table, quarantine, where=f"_batch_id = '{batch_id}'",
             properties={"greenroom.batch-id": batch_id},

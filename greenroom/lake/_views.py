@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyarrow as pa
 from pyiceberg.expressions import BooleanExpression
-from pyiceberg.table import Table
+from pyiceberg.table import FileScanTask, Table
 
 from greenroom.lake._pushdown import describe
 from greenroom.lake.records import ScanPlan
@@ -50,16 +50,17 @@ def plan_view(
     root = None if allowed_dir is None else allowed_dir.resolve()
     paths = [_local_path(t.file.file_path, root) for t in tasks]
     one_schema = len(table.metadata.schemas) == 1
+    additive = one_schema or _only_added_columns(table, tasks)
     no_deletes = all(not t.delete_files for t in tasks)
     if not tasks:
         plan = ScanPlan(name, snapshot_id, "empty", filter_text, 0, total)
         return ViewSource(plan, arrow=schema.as_arrow().empty_table())
-    if one_schema and no_deletes and all(p is not None for p in paths):
+    if additive and no_deletes and all(p is not None for p in paths):
         files = ", ".join(_quote_literal(str(p)) for p in paths)
         cols = ", ".join(_quote_ident(n) for n in names)
         select_sql = (
             f"SELECT {cols} FROM read_parquet([{files}], hive_partitioning = false, "
-            "union_by_name = false)"
+            f"union_by_name = {'false' if one_schema else 'true'})"
         )
         plan = ScanPlan(name, snapshot_id, "parquet", filter_text, len(tasks), total)
         return ViewSource(plan, select_sql=select_sql)
@@ -67,6 +68,20 @@ def plan_view(
     arrow = table.scan(row_filter=row_filter, selected_fields=wanted).to_arrow()
     plan = ScanPlan(name, snapshot_id, "arrow", filter_text, len(tasks), total, wanted)
     return ViewSource(plan, arrow=arrow)
+
+
+def _only_added_columns(table: Table, tasks: list[FileScanTask]) -> bool:
+    """Schema history that only ever added columns, each present in some planned file:
+    then reading the files by column name (DuckDB `union_by_name`) gives Iceberg's answer."""
+    current = {f.field_id: (f.name, f.field_type) for f in table.schema().fields}
+    for old in table.metadata.schemas:
+        for f in old.fields:
+            if current.get(f.field_id) != (f.name, f.field_type):
+                return False
+    present: set[int] = set()
+    for task in tasks:
+        present.update(task.file.value_counts or {})
+    return all(field_id in present for field_id in current)
 
 
 def _projection(names: list[str], mentioned: set[str] | None) -> tuple[str, ...]:

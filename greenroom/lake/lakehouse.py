@@ -124,14 +124,20 @@ class Lakehouse:
         schema: pa.Schema,
         partition_by: Sequence[tuple[str, str]] = (),
         properties: Mapping[str, str] | None = None,
+        *,
+        evolve: bool = False,
     ) -> None:
-        """Create `name` unless it exists (idempotent; an existing table is left as it is).
+        """Create `name` unless it exists (idempotent).
 
-        `partition_by` items are `(column, transform)`: `identity`, `year`, `month`, `day`,
-        `hour`, `bucket[N]`, `truncate[W]`.
+        An existing table keeps its schema, unless `evolve` is set: then columns of `schema`
+        the table lacks are added (nullable; older rows read them as null). Existing
+        columns never change type. `partition_by` items are `(column, transform)`:
+        `identity`, `year`, `month`, `day`, `hour`, `bucket[N]`, `truncate[W]`.
         """
         ident = split_name(name)
         if self.exists(name):
+            if evolve:
+                self._add_missing_columns(name, schema)
             return
         props = {**_writes.TABLE_DEFAULTS, **(properties or {})}
         storable = iceberg_compatible_schema(schema)
@@ -145,6 +151,19 @@ class Lakehouse:
 
         with suppress(TableAlreadyExistsError):  # a concurrent creator won
             _guard(name, _create)
+
+    def _add_missing_columns(self, name: str, schema: pa.Schema) -> None:
+        table = self.load_table(name)
+        have = {f.name for f in table.schema().fields}
+        new = [f.with_nullable(True) for f in iceberg_compatible_schema(schema) if f.name not in have]
+        if not new:
+            return
+
+        def _evolve() -> None:
+            with table.update_schema() as update:
+                update.union_by_name(pa.schema(new))
+
+        _guard(name, _evolve)
 
     def drop_table(self, name: str) -> None:
         """Remove `name` from the catalog (its files stay until cleaned up)."""

@@ -1,5 +1,6 @@
 -- Artists from every source in one shape, with the key they are matched on.
 -- Foundation: an exact key (lower-cased, trimmed name); entity resolution replaces it.
+SELECT * FROM (
 SELECT
     'musicbrainz_artists' AS source,
     id AS source_record_id,
@@ -34,3 +35,6 @@ SELECT
     _ingested_at
 FROM bronze.spotify_artists
 WHERE id IS NOT NULL AND nullif(trim(name), '') IS NOT NULL
+) AS latest
+-- A record delivered again (a later file or API sync) replaces the earlier copy.
+QUALIFY row_number() OVER (PARTITION BY source, source_record_id ORDER BY _ingested_at DESC) = 1

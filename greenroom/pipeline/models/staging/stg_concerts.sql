@@ -58,9 +58,9 @@ ticketmaster AS (
     WHERE e.id IS NOT NULL
 ),
 unioned AS (
-    SELECT * FROM promoter
-    UNION ALL
-    SELECT * FROM ticketmaster
+    SELECT * FROM (SELECT * FROM promoter UNION ALL SELECT * FROM ticketmaster) AS both_feeds
+    -- A record delivered again (a later file or API sync) replaces the earlier copy.
+    QUALIFY row_number() OVER (PARTITION BY source, source_record_id ORDER BY _ingested_at DESC) = 1
 )
 SELECT
     *,

@@ -1,4 +1,5 @@
 -- Venues from the registry and from Ticketmaster in one shape, matched on name + city.
+SELECT * FROM (
 SELECT
     'venue_registry' AS source,
     r.registry_id AS source_record_id,
@@ -37,3 +38,6 @@ SELECT
     v._ingested_at
 FROM bronze.ticketmaster_venues AS v
 WHERE v.id IS NOT NULL AND nullif(trim(v.name), '') IS NOT NULL
+) AS latest
+-- A record delivered again (a later file or API sync) replaces the earlier copy.
+QUALIFY row_number() OVER (PARTITION BY source, source_record_id ORDER BY _ingested_at DESC) = 1

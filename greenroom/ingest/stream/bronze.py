@@ -1,0 +1,136 @@
+"""The stream's bronze sink: each micro-batch lands in raw + bronze with an exactly-once effect.
+
+For a batch the consumer hands over:
+1. the records are kept as received in the raw zone (`raw/stream_sales/<date>/<batch>.ndjson`);
+2. events whose `sale_id` is already in bronze, or repeats within the batch (replays and
+   redeliveries), are dropped and counted as duplicates;
+3. the rest go through the `stream_sales` contract into bronze and quarantine, together
+   with records that could not even be decoded;
+4. the batch is recorded in `ops.ingestion_batches`.
+The batch id is derived from the stream positions it covers, and every write replaces rows
+of that batch id, so a batch redelivered after a crash rewrites the same rows. The
+consumer checkpoints only after `commit` returns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from greenroom.ingest import batches
+from greenroom.ingest.batches import IngestionResult
+from greenroom.ingest.feeds import get_feed
+from greenroom.ingest.loader import lineage_columns, load_batches
+from greenroom.ingest.stream.decode import STREAM_COLUMNS, DecodedBatch
+from greenroom.ingest.stream.sink import CommitResult
+
+if TYPE_CHECKING:
+    from greenroom.config import Settings
+    from greenroom.lake import Lakehouse
+
+FEED = "stream_sales"
+POSITION_COLUMNS = [f.name for f in STREAM_COLUMNS]
+
+
+class BronzeSaleSink:
+    """A `SaleSink` that commits to the lakehouse (see the module docstring)."""
+
+    def __init__(self, lake: Lakehouse, settings: Settings, stream_name: str) -> None:
+        self.lake = lake
+        self.settings = settings
+        self.stream_name = stream_name
+        self.feed = get_feed(FEED)
+
+    def commit(self, batch: DecodedBatch) -> CommitResult:
+        if batch.received == 0:
+            return CommitResult(0, 0, 0, 0)
+        started = time.perf_counter()
+        at = dt.datetime.now(dt.UTC)
+        batch_id, origin = self._identify(batch)
+        self._keep_raw(batch, batch_id, at)
+        fresh = self._fresh(batch.accepted.drop_columns(POSITION_COLUMNS), batch_id)
+        duplicates = batch.accepted.num_rows - fresh.num_rows
+        stats = load_batches(
+            self.lake, self.feed, [fresh], batch_id=batch_id, at=at,
+            extra_quarantine=self._undecodable(batch, batch_id, at),
+        )  # fmt: skip
+        batches.record(
+            self.lake,
+            IngestionResult(
+                batch_id=batch_id,
+                feed=FEED,
+                origin=origin,
+                received=stats.received,
+                accepted=stats.accepted,
+                quarantined=stats.quarantined,
+                snapshot_id=stats.bronze_snapshot,
+                seconds=time.perf_counter() - started,
+                raw_path=str(self._raw_path(batch_id, at)),
+                quarantine_snapshot_id=stats.quarantine_snapshot,
+                ingested_at=at,
+                duplicates=duplicates,
+            ),
+        )
+        return CommitResult(batch.received, stats.accepted, duplicates, stats.quarantined)
+
+    def _identify(self, batch: DecodedBatch) -> tuple[str, str]:
+        """A batch id from the stream positions it covers; a readable origin."""
+        positions = pa.concat_tables(
+            [batch.accepted.select(POSITION_COLUMNS[:2]), batch.rejected.select(POSITION_COLUMNS[:2])]
+        ).sort_by([("_shard_id", "ascending"), ("_sequence_number", "ascending")])
+        shards = positions.column("_shard_id").to_pylist()
+        seqs = positions.column("_sequence_number").to_pylist()
+        digest = hashlib.sha256("\n".join(f"{s}:{q}" for s, q in zip(shards, seqs, strict=True)).encode())
+        spans = sorted({s for s in shards})
+        origin = f"stream {self.stream_name} ({len(seqs)} records from {', '.join(spans)})"
+        return f"{FEED}-stream-{digest.hexdigest()[:16]}", origin
+
+    def _raw_path(self, batch_id: str, at: dt.datetime) -> Path:
+        return self.settings.raw_dir / FEED / at.date().isoformat() / f"{batch_id}.ndjson"
+
+    def _keep_raw(self, batch: DecodedBatch, batch_id: str, at: dt.datetime) -> None:
+        from greenroom.ingest.stream._json_rows import json_rows
+
+        path = self._raw_path(batch_id, at)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lines = json_rows(batch.accepted.drop_columns(POSITION_COLUMNS)).to_pylist()
+        lines += batch.rejected.column("payload").to_pylist()
+        tmp = path.with_suffix(".part")
+        tmp.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+        tmp.replace(path)
+
+    def _fresh(self, events: pa.Table, batch_id: str) -> pa.Table:
+        """Events whose sale id is new: first in the batch and not in bronze already."""
+        events = events.append_column("_pos", pa.array(range(events.num_rows), pa.int64()))
+        firsts = events.group_by("sale_id", use_threads=False).aggregate([("_pos", "min")])
+        events = events.filter(pc.is_in(events.column("_pos"), firsts.column("_pos_min")))
+        table = f"bronze.{FEED}"
+        if self.lake.exists(table) and events.num_rows:
+            with self.lake.session() as session:
+                session.register("_ids", events.select(["sale_id"]))
+                known = session.sql(
+                    f"SELECT DISTINCT b.sale_id FROM {table} AS b "
+                    f"WHERE b._batch_id <> '{batch_id}' AND b.sale_id IN (SELECT sale_id FROM _ids)"
+                )
+            events = events.filter(pc.invert(pc.is_in(events.column("sale_id"), known.column("sale_id"))))
+        return events.drop_columns(["_pos"])
+
+    def _undecodable(self, batch: DecodedBatch, batch_id: str, at: dt.datetime) -> pa.Table | None:
+        rejected = batch.rejected
+        if rejected.num_rows == 0:
+            return None
+        columns = lineage_columns(rejected.num_rows, self.feed, batch_id, at)
+        columns["source_record_id"] = pa.nulls(rejected.num_rows, pa.string())
+        reasons = [
+            [f"{FEED}.decode.{r.split(':')[0]}" for r in row]
+            for row in rejected.column("reasons").to_pylist()
+        ]
+        columns["reasons"] = pa.array(reasons, pa.list_(pa.string()))
+        columns["payload"] = rejected.column("payload")
+        return pa.table(columns)
