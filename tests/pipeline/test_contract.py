@@ -18,7 +18,7 @@ F64: Check = pa.types.is_float64
 INT: Check = pa.types.is_integer
 DATE: Check = pa.types.is_date
 TS: Check = lambda t: pa.types.is_timestamp(t) and t.tz in ("UTC", "+00:00")  # noqa: E731
-STR_LIST: Check = lambda t: pa.types.is_list(t) and STR(t.value_type)  # noqa: E731
+STR_LIST: Check = lambda t: (pa.types.is_list(t) or pa.types.is_large_list(t)) and STR(t.value_type)  # noqa: E731
 PRICE_MAP: Check = lambda t: pa.types.is_map(t) and STR(t.key_type) and F64(t.item_type)  # noqa: E731
 
 CONTRACT: dict[str, dict[str, Check]] = {

@@ -32,8 +32,14 @@ def read_json_document(
 
 
 def records_to_arrow(records: list[Any]) -> pa.Table:
-    """Arrow from JSON records, with keys made column-safe (`sort-name` → `sort_name`)."""
-    return pa.Table.from_pylist([_safe_keys(r) for r in records])
+    """Arrow from JSON records, with keys made column-safe (`sort-name` → `sort_name`).
+
+    Columns are the union of every record's keys (a key absent from a record reads as
+    null there); `Table.from_pylist` would take only the first record's keys.
+    """
+    if not records:
+        return pa.table({})
+    return pa.Table.from_struct_array(pa.array([_safe_keys(r) for r in records]))
 
 
 def _safe_keys(value: Any) -> Any:

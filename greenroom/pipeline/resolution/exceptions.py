@@ -1,0 +1,14 @@
+"""Errors of entity resolution."""
+
+from __future__ import annotations
+
+from greenroom.errors import TerminalError, UserError
+
+
+class RecordsError(UserError):
+    """Resolution was asked wrongly: records lacking columns or keys, an unknown entity
+    type, a threshold that is no probability."""
+
+
+class ResolutionFailedError(TerminalError):
+    """Splink failed while training, scoring or clustering valid records."""
