@@ -53,7 +53,7 @@ FEEDS: dict[str, Feed] = {
         Feed("crm_customers", "csv", "customer", "customer_id", (), "CRM customer export"),
         Feed("box_office_sales", "csv", "ticket_sale", "transaction_id", (), "box-office exports"),
         Feed("online_orders", "ndjson", "ticket_sale", "order_id", (), "web-shop order exports"),
-        Feed("stream_sales", "ndjson", "ticket_sale", "event_id", (), "live Ticketmaster sales"),
+        Feed("stream_sales", "ndjson", "ticket_sale", "sale_id", (), "live Ticketmaster sales"),
     )
 }
 

@@ -77,8 +77,9 @@ def test_every_broken_rule_is_listed_and_counts_add_up() -> None:
 
 def test_mixed_date_formats_are_valid() -> None:
     rows = [
-        sale(purchased_at="14/03/2025 20:00"),
-        sale(purchased_at="03/14/2025 8:00 PM"),
+        sale(purchased_at="14/03/2025 20:00:00"),
+        sale(purchased_at="03/14/2025 8:00:00 PM"),
+        sale(purchased_at="2025-03-14 20:00:00"),
         sale(purchased_at="2025-03-14T20:00:00Z"),
     ]
     assert validate_data_quality(rows, "box_office_sales").valid
