@@ -95,7 +95,7 @@ def test_a_warning_keeps_the_record_and_flags_it() -> None:
     venue = {
         "registry_id": "R1", "venue_name": "Hall", "street": "1 Road", "city": "Berlin",
         "region": "Berlin", "country": "Germany", "latitude": "13.40", "longitude": "152.52",
-        "capacity": "3500", "venue_type": "theater", "amenities": "bar", "opened": "1990",
+        "capacity": "3500", "venue_type": "theater", "amenities": "bar", "opened": "1990-05-01",
     }  # fmt: skip
     result = validate_data_quality(venue, "venue_registry")
     assert result.valid
