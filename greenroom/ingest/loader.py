@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from greenroom.ingest.encoding import repair_text
 from greenroom.ingest.feeds import Feed
 from greenroom.quality.validator import validate
 
@@ -100,7 +101,10 @@ def _validated(
     for records in batches:
         if records.num_rows == 0:
             continue
-        result = validate(records, feed.name, lake=lake, session=session)
+        repaired, flags = repair_text(records, feed.name)
+        result = validate(
+            repaired, feed.name, lake=lake, session=session, flags=flags, original=records
+        )
         stats.received += records.num_rows
         stats.accepted += result.accepted.num_rows
         stats.quarantined += result.rejected.num_rows

@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 
 from greenroom.quality.compiler import CompiledContract, LakeLookup, compile_contract
 from greenroom.quality.contract import Contract, load_contract
+from greenroom.quality.rules import Rule
 
 if TYPE_CHECKING:
     from greenroom.lake import Lakehouse, Session
@@ -65,13 +66,22 @@ def validate(
     lake: Lakehouse | None = None,
     session: Session | None = None,
     contract: Contract | None = None,
+    flags: Mapping[str, pa.Array] | None = None,
+    original: pa.Table | None = None,
 ) -> ValidationResult:
     """Check `records` of `feed` against its contract.
 
     With `lake`, reference and uniqueness rules look ids up in bronze and quarantine;
-    without it they are skipped (listed in `skipped_rules`).
+    without it they are skipped (listed in `skipped_rules`). `flags` are warnings raised
+    before validation (name → per-record mask), added to `_warnings`; `original` is the
+    batch as received, used for the quarantine payload when `records` was repaired.
     """
     compiled = compile_contract(contract or load_contract(feed))
+    if flags:
+        compiled = with_flags(compiled, list(flags))
+        records = records.append_column(
+            "_flags", pa.StructArray.from_arrays(list(flags.values()), names=_flag_names(flags))
+        )
     skipped: tuple[str, ...] = ()
     if lake is None:
         skipped = tuple(r.id for r in compiled.rules if r.kind in ("reference", "unique"))
@@ -80,15 +90,29 @@ def validate(
             tuple(r for r in compiled.rules if r.id not in skipped),
             (),
         )
+    run = _Run(compiled, records, original, lake, skipped)
     if session is not None:
-        return _run(compiled, records, lake, session, skipped)
+        return run(session)
     if lake is not None:
         with lake.session() as own:
-            return _run(compiled, records, lake, own, skipped)
+            return run(own)
     from greenroom.lake import Session as _Session
 
     with _Session.detached() as own:
-        return _run(compiled, records, None, own, skipped)
+        return run(own)
+
+
+def _flag_names(flags: Mapping[str, pa.Array]) -> list[str]:
+    return [f"f{i}" for i in range(len(flags))]
+
+
+def with_flags(compiled: CompiledContract, names: Sequence[str]) -> CompiledContract:
+    """`compiled` plus one warning rule per pre-validation flag (read from `t._flags.f<i>`)."""
+    extra = tuple(
+        Rule(name, "flag", name.split(".")[1], "warn", f"t._flags.f{i}", name)
+        for i, name in enumerate(names)
+    )
+    return CompiledContract(compiled.contract, compiled.rules + extra, compiled.lookups)
 
 
 def validate_data_quality(
@@ -108,13 +132,20 @@ def validate_data_quality(
     return validate(table, feed, lake=lake)
 
 
-def _run(
-    compiled: CompiledContract,
-    records: pa.Table,
-    lake: Lakehouse | None,
-    session: Session,
-    skipped: tuple[str, ...],
-) -> ValidationResult:
+@dataclass(frozen=True)
+class _Run:
+    compiled: CompiledContract
+    records: pa.Table
+    original: pa.Table | None
+    lake: Lakehouse | None
+    skipped: tuple[str, ...]
+
+    def __call__(self, session: Session) -> ValidationResult:
+        return _run(self, session)
+
+
+def _run(job: _Run, session: Session) -> ValidationResult:
+    compiled, records, lake, skipped = job.compiled, job.records, job.lake, job.skipped
     feed = compiled.contract.feed
     n = records.num_rows
     batch = records.append_column("_row", pa.array(range(n), pa.int64()))
@@ -126,8 +157,9 @@ def _run(
     ok = pc.equal(pc.list_value_length(reject), 0)
     bad = pc.invert(ok)
 
-    accepted = records.filter(ok).append_column("_warnings", warn.filter(ok))
-    rejected = records.filter(bad)
+    plain = records.drop_columns(["_flags"]) if "_flags" in records.column_names else records
+    accepted = plain.filter(ok).append_column("_warnings", warn.filter(ok))
+    rejected = (job.original if job.original is not None else plain).filter(bad)
     payload = _payloads(session, rejected)
     rejected = rejected.append_column("_reasons", reject.filter(bad)).append_column(
         "_payload", payload

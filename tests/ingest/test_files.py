@@ -98,7 +98,7 @@ def test_encodings_are_detected(
 ) -> None:
     text = src(world, "venue_registry/venues.csv").read_text(encoding="utf-8")
     text = text.encode("latin-1", errors="replace").decode("latin-1")  # keep it encodable
-    extra = '"R-ENC-1","Théâtre Müller","1 Rue","Köln","NRW","Germany","50.9","6.9","900","club","bar","1990"\n'
+    extra = '"R-ENC-1","Théâtre Müller","1 Rue","Köln","NRW","Germany","50.9","6.9","900","club","bar","1990-01-01"\n'
     path = tmp_path / "venues.csv"
     path.write_text(text + extra, encoding=encoding)
     ingest(lake, lake_settings, path, "venue_registry")
@@ -141,3 +141,26 @@ def test_quarantine_rows_carry_reasons_and_payload(
         assert row["reasons"] and all(r.startswith("box_office_sales.") for r in row["reasons"])
         assert json.loads(row["payload"])["transaction_id"] == row["source_record_id"]
         assert row["_batch_id"] == result.batch_id
+
+
+def test_mojibake_is_repaired_in_bronze_and_flagged(
+    tmp_path: Path, lake: Lakehouse, lake_settings: Settings
+) -> None:
+    header = "registry_id,venue_name,street,city,region,country,latitude,longitude,capacity,venue_type,amenities,opened\n"
+    rows = (
+        '"VR-1","ZÃ¼rich Arena","1 Road","ZÃ¼rich","ZH","Switzerland","47.37","8.54","9000","arena","bar","2001-02-03"\n'
+        '"VR-2","Plain Hall","2 Road","Bern","BE","Switzerland","46.94","7.44","800","club","bar","2001-02-03"\n'
+    )
+    path = tmp_path / "venues.csv"
+    path.write_text(header + rows, encoding="utf-8")
+    result = ingest(lake, lake_settings, path, "venue_registry")
+    assert result.accepted == 2
+    bronze = {r["registry_id"]: r for r in lake.read("bronze.venue_registry").to_pylist()}
+    assert bronze["VR-1"]["venue_name"] == "Zürich Arena"
+    assert bronze["VR-1"]["city"] == "Zürich"
+    assert sorted(bronze["VR-1"]["_warnings"]) == [
+        "venue_registry.city.encoding_repaired",
+        "venue_registry.venue_name.encoding_repaired",
+    ]
+    assert bronze["VR-2"]["_warnings"] == []
+    assert "ZÃ¼rich" in Path(str(result.raw_path)).read_text(encoding="utf-8")
