@@ -71,4 +71,6 @@ def find(lake: Lakehouse, batch_id: str) -> IngestionResult | None:
     rows = lake.read(TABLE, where=f"batch_id = '{batch_id}'").to_pylist()
     if not rows:
         return None
-    return IngestionResult(**{k: v for k, v in rows[0].items() if k in SCHEMA.names}, duplicate=True)
+    return IngestionResult(
+        **{k: v for k, v in rows[0].items() if k in SCHEMA.names}, duplicate=True
+    )

@@ -30,7 +30,9 @@ class Feed:
 FEEDS: dict[str, Feed] = {
     feed.name: feed
     for feed in (
-        Feed("musicbrainz_artists", "json", "artist", "id", ("artists",), "MusicBrainz WS/2 artists"),
+        Feed(
+            "musicbrainz_artists", "json", "artist", "id", ("artists",), "MusicBrainz WS/2 artists"
+        ),
         Feed("spotify_artists", "json", "artist", "id", ("artists",), "Spotify Web API artists"),
         Feed("venue_registry", "csv", "venue", "registry_id", (), "national venue registry export"),
         Feed(

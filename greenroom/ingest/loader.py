@@ -70,7 +70,8 @@ def load_batches(
             table = f"bronze.{feed.name}"
             lake.create_table(table, first.schema, evolve=True)
             stream = pa.RecordBatchReader.from_batches(
-                first.schema, (b for t in itertools.chain([first], accepted) for b in t.to_batches())
+                first.schema,
+                (b for t in itertools.chain([first], accepted) for b in t.to_batches()),
             )
             stats.bronze_snapshot = lake.overwrite(
                 table, stream, where=f"_batch_id = '{batch_id}'",

@@ -19,7 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from greenroom.quality.exceptions import ContractError
 
-LogicalType = Literal["string", "integer", "number", "boolean", "date", "timestamp", "array", "object"]
+LogicalType = Literal[
+    "string", "integer", "number", "boolean", "date", "timestamp", "array", "object"
+]
 Severity = Literal["reject", "warn"]
 
 

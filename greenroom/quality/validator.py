@@ -40,11 +40,11 @@ class ValidationResult:
 
     @property
     def received(self) -> int:
-        return self.accepted.num_rows + self.rejected.num_rows
+        return int(self.accepted.num_rows) + int(self.rejected.num_rows)
 
     @property
     def valid(self) -> bool:
-        return self.rejected.num_rows == 0
+        return int(self.rejected.num_rows) == 0
 
 
 def lookup_sql(lookup: LakeLookup, lake: Lakehouse | None) -> str:
@@ -53,7 +53,9 @@ def lookup_sql(lookup: LakeLookup, lake: Lakehouse | None) -> str:
         return EMPTY_LOOKUP
     parts = []
     if lake.exists(f"bronze.{lookup.feed}"):
-        parts.append(f'SELECT CAST("{lookup.column}" AS VARCHAR) AS value FROM bronze.{lookup.feed}')
+        parts.append(
+            f'SELECT CAST("{lookup.column}" AS VARCHAR) AS value FROM bronze.{lookup.feed}'
+        )
     if lookup.kind == "reference" and lake.exists(f"quarantine.{lookup.feed}"):
         parts.append(f"SELECT source_record_id AS value FROM quarantine.{lookup.feed}")
     return " UNION ALL ".join(parts) if parts else EMPTY_LOOKUP

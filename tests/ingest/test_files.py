@@ -116,9 +116,7 @@ def test_wrong_format_for_the_feed_is_a_clear_error(
         ingest(lake, lake_settings, src(world, "promoter_concerts/concerts.xml"), "venue_registry")
 
 
-def test_large_files_are_streamed_in_blocks(
-    world: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_large_files_are_streamed_in_blocks(world: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(csv_file, "BLOCK_BYTES", 4096)
     path = src(world, "box_office_sales/sales-2025.csv")
     tables = list(read_file(path, get_feed("box_office_sales")))

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pyarrow as pa
 import pytest
 
+from greenroom.ingest.feeds import FEEDS
 from greenroom.quality.compiler import compile_contract
 from greenroom.quality.contract import load_contract, parse_contract
 from greenroom.quality.exceptions import ContractError
 from greenroom.quality.validator import validate, validate_data_quality
-from greenroom.ingest.feeds import FEEDS
 
 
 def sale(**overrides: object) -> dict[str, object]:

@@ -18,7 +18,9 @@ def read_csv(path: Path, encoding: str = "utf-8") -> Iterator[pa.Table]:
     with path.open(encoding=encoding, newline="") as fh:
         header = next(csv.reader(fh), None)
     if not header:
-        raise BadFileError(f"`{path.name}` is empty or has no header row; expected CSV with a header")
+        raise BadFileError(
+            f"`{path.name}` is empty or has no header row; expected CSV with a header"
+        )
     try:
         reader = pacsv.open_csv(
             path,

@@ -82,11 +82,16 @@ class BronzeSaleSink:
     def _identify(self, batch: DecodedBatch) -> tuple[str, str]:
         """A batch id from the stream positions it covers; a readable origin."""
         positions = pa.concat_tables(
-            [batch.accepted.select(POSITION_COLUMNS[:2]), batch.rejected.select(POSITION_COLUMNS[:2])]
+            [
+                batch.accepted.select(POSITION_COLUMNS[:2]),
+                batch.rejected.select(POSITION_COLUMNS[:2]),
+            ]
         ).sort_by([("_shard_id", "ascending"), ("_sequence_number", "ascending")])
         shards = positions.column("_shard_id").to_pylist()
         seqs = positions.column("_sequence_number").to_pylist()
-        digest = hashlib.sha256("\n".join(f"{s}:{q}" for s, q in zip(shards, seqs, strict=True)).encode())
+        digest = hashlib.sha256(
+            "\n".join(f"{s}:{q}" for s, q in zip(shards, seqs, strict=True)).encode()
+        )
         spans = sorted({s for s in shards})
         origin = f"stream {self.stream_name} ({len(seqs)} records from {', '.join(spans)})"
         return f"{FEED}-stream-{digest.hexdigest()[:16]}", origin
@@ -106,19 +111,29 @@ class BronzeSaleSink:
         tmp.replace(path)
 
     def _fresh(self, events: pa.Table, batch_id: str) -> pa.Table:
-        """Events whose sale id is new: first in the batch and not in bronze already."""
+        """Events whose sale id is new: first in the batch, and neither in bronze nor in
+        quarantine from another batch (a replay, or a redelivery cut differently)."""
         events = events.append_column("_pos", pa.array(range(events.num_rows), pa.int64()))
         firsts = events.group_by("sale_id", use_threads=False).aggregate([("_pos", "min")])
         events = events.filter(pc.is_in(events.column("_pos"), firsts.column("_pos_min")))
-        table = f"bronze.{FEED}"
-        if self.lake.exists(table) and events.num_rows:
+        seen = [
+            f"SELECT {column} AS sale_id, _batch_id FROM {table}"
+            for table, column in (
+                (f"bronze.{FEED}", "sale_id"),
+                (f"quarantine.{FEED}", "source_record_id"),
+            )
+            if self.lake.exists(table)
+        ]
+        if seen and events.num_rows:
             with self.lake.session() as session:
                 session.register("_ids", events.select(["sale_id"]))
                 known = session.sql(
-                    f"SELECT DISTINCT b.sale_id FROM {table} AS b "
-                    f"WHERE b._batch_id <> '{batch_id}' AND b.sale_id IN (SELECT sale_id FROM _ids)"
+                    f"SELECT DISTINCT s.sale_id FROM ({' UNION ALL '.join(seen)}) AS s "
+                    f"WHERE s._batch_id <> '{batch_id}' AND s.sale_id IN (SELECT sale_id FROM _ids)"
                 )
-            events = events.filter(pc.invert(pc.is_in(events.column("sale_id"), known.column("sale_id"))))
+            events = events.filter(
+                pc.invert(pc.is_in(events.column("sale_id"), known.column("sale_id")))
+            )
         return events.drop_columns(["_pos"])
 
     def _undecodable(self, batch: DecodedBatch, batch_id: str, at: dt.datetime) -> pa.Table | None:

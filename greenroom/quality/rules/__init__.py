@@ -18,6 +18,14 @@ from greenroom.quality.rules.unique import unique
 
 RuleKind = Callable[[Property, RuleContext], list[Rule]]
 
-RULE_KINDS: tuple[RuleKind, ...] = (required, logical_type, range_, enum, pattern, unique, reference)
+RULE_KINDS: tuple[RuleKind, ...] = (
+    required,
+    logical_type,
+    range_,
+    enum,
+    pattern,
+    unique,
+    reference,
+)
 
 __all__ = ["RULE_KINDS", "Rule", "RuleContext", "RuleKind"]

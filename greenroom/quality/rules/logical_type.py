@@ -3,7 +3,13 @@ from __future__ import annotations
 from greenroom.quality.contract import Property
 from greenroom.quality.rules.base import Rule, RuleContext, sql_list, text
 
-_CASTS = {"integer": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN", "date": "DATE", "timestamp": "TIMESTAMP"}
+_CASTS = {
+    "integer": "BIGINT",
+    "number": "DOUBLE",
+    "boolean": "BOOLEAN",
+    "date": "DATE",
+    "timestamp": "TIMESTAMP",
+}
 
 
 def logical_type(prop: Property, ctx: RuleContext) -> list[Rule]:
