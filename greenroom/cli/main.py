@@ -12,7 +12,7 @@ import sys
 import click
 import typer
 
-from greenroom.cli import demo, ingest, lake, partners, query, stream, synth
+from greenroom.cli import demo, ingest, lake, partners, quality, query, stream, synth
 from greenroom.errors import GreenroomError
 
 app = typer.Typer(
@@ -30,6 +30,7 @@ app.add_typer(lake.app, name="lake")
 app.add_typer(ingest.app, name="ingest")
 app.add_typer(stream.app, name="stream")
 app.add_typer(partners.app, name="partners")
+app.add_typer(quality.app, name="quality")
 
 
 def main(argv: list[str] | None = None) -> None:

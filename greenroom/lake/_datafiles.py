@@ -39,12 +39,12 @@ def data_files(
     counter: itertools.count[int],
 ) -> Iterator[DataFile]:
     """Write `data` (already conformed to the table schema) as data files of the table."""
+    if isinstance(data, pa.Table) and data.num_rows == 0:
+        return  # nothing to write (pyiceberg's bin packing divides by the row count)
     if isinstance(data, pa.RecordBatchReader) or metadata.spec().is_unpartitioned():
         yield from _dataframe_to_data_files(
             table_metadata=metadata, df=data, io=io, write_uuid=write_uuid, counter=counter
         )
-        return
-    if data.num_rows == 0:
         return
     target = property_as_int(
         metadata.properties,
