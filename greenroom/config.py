@@ -52,7 +52,7 @@ class StreamSettings(BaseModel):
     name: str = "ticket-sales"
     shards: int = Field(default=4, ge=1)
     retention_hours: int = Field(default=168, ge=1)
-    batch_size: int = Field(default=1000, ge=1, description="Records per consumer micro-batch.")
+    batch_size: int = Field(default=25_000, ge=1, description="Records per consumer micro-batch.")
     consumer: str = "bronze"
     kinesis_endpoint: str | None = Field(default=None, description="Override, e.g. a moto server")
     kinesis_region: str | None = None

@@ -51,11 +51,14 @@ def load_batches(
     batch_id: str,
     at: dt.datetime,
     extra_quarantine: pa.Table | None = None,
+    replace: bool = True,
 ) -> LoadStats:
     """Validate and commit every batch of one delivery (a file, an API sync, a micro-batch).
 
     `extra_quarantine` holds rows already judged bad upstream (records that could not be
     decoded at all), in the quarantine shape; they are counted as received and quarantined.
+    `replace=False` appends instead of replacing the batch's rows: for callers that already
+    drop records the lake holds (the stream sink deduplicates by sale id), it saves a scan.
     """
     stats = LoadStats()
     rejected: list[pa.Table] = []
@@ -73,19 +76,22 @@ def load_batches(
                 first.schema,
                 (b for t in itertools.chain([first], accepted) for b in t.to_batches()),
             )
-            stats.bronze_snapshot = lake.overwrite(
-                table, stream, where=f"_batch_id = '{batch_id}'",
-                properties={"greenroom.batch-id": batch_id},
-            )  # fmt: skip
+            stats.bronze_snapshot = _commit(lake, table, stream, batch_id, replace)
     if rejected:
         quarantine = pa.concat_tables(rejected, promote_options="permissive")
         table = f"quarantine.{feed.name}"
         lake.create_table(table, quarantine.schema, evolve=True)
-        stats.quarantine_snapshot = lake.overwrite(
-            table, quarantine, where=f"_batch_id = '{batch_id}'",
-            properties={"greenroom.batch-id": batch_id},
-        )  # fmt: skip
+        stats.quarantine_snapshot = _commit(lake, table, quarantine, batch_id, replace)
     return stats
+
+
+def _commit(
+    lake: Lakehouse, table: str, data: pa.Table | pa.RecordBatchReader, batch_id: str, replace: bool
+) -> int:
+    properties = {"greenroom.batch-id": batch_id}
+    if replace:
+        return lake.overwrite(table, data, where=f"_batch_id = '{batch_id}'", properties=properties)
+    return lake.append(table, data, properties=properties)
 
 
 def _validated(

@@ -7,9 +7,9 @@ For a batch the consumer hands over:
 3. the rest go through the `stream_sales` contract into bronze and quarantine, together
    with records that could not even be decoded;
 4. the batch is recorded in `ops.ingestion_batches`.
-The batch id is derived from the stream positions it covers, and every write replaces rows
-of that batch id, so a batch redelivered after a crash rewrites the same rows. The
-consumer checkpoints only after `commit` returns.
+The batch id is derived from the stream positions it covers. Writes append: a batch
+redelivered after a crash finds its sale ids already in bronze or quarantine and adds
+nothing. The consumer checkpoints only after `commit` returns.
 """
 
 from __future__ import annotations
@@ -54,11 +54,11 @@ class BronzeSaleSink:
         at = dt.datetime.now(dt.UTC)
         batch_id, origin = self._identify(batch)
         self._keep_raw(batch, batch_id, at)
-        fresh = self._fresh(batch.accepted.drop_columns(POSITION_COLUMNS), batch_id)
+        fresh = self._fresh(batch.accepted.drop_columns(POSITION_COLUMNS))
         duplicates = batch.accepted.num_rows - fresh.num_rows
         stats = load_batches(
             self.lake, self.feed, [fresh], batch_id=batch_id, at=at,
-            extra_quarantine=self._undecodable(batch, batch_id, at),
+            extra_quarantine=self._undecodable(batch, batch_id, at), replace=False,
         )  # fmt: skip
         batches.record(
             self.lake,
@@ -110,9 +110,9 @@ class BronzeSaleSink:
         tmp.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
         tmp.replace(path)
 
-    def _fresh(self, events: pa.Table, batch_id: str) -> pa.Table:
+    def _fresh(self, events: pa.Table) -> pa.Table:
         """Events whose sale id is new: first in the batch, and neither in bronze nor in
-        quarantine from another batch (a replay, or a redelivery cut differently)."""
+        quarantine (a replay, or a batch redelivered after a crash)."""
         events = events.append_column("_pos", pa.array(range(events.num_rows), pa.int64()))
         firsts = events.group_by("sale_id", use_threads=False).aggregate([("_pos", "min")])
         events = events.filter(pc.is_in(events.column("_pos"), firsts.column("_pos_min")))
@@ -129,7 +129,7 @@ class BronzeSaleSink:
                 session.register("_ids", events.select(["sale_id"]))
                 known = session.sql(
                     f"SELECT DISTINCT s.sale_id FROM ({' UNION ALL '.join(seen)}) AS s "
-                    f"WHERE s._batch_id <> '{batch_id}' AND s.sale_id IN (SELECT sale_id FROM _ids)"
+                    "WHERE s.sale_id IN (SELECT sale_id FROM _ids)"
                 )
             events = events.filter(
                 pc.invert(pc.is_in(events.column("sale_id"), known.column("sale_id")))
