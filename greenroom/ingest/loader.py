@@ -119,7 +119,7 @@ def _validated(
         if result.rejected.num_rows:
             rejected.append(quarantine_rows(result.rejected, feed, batch_id, at))
         if result.accepted.num_rows:
-            yield with_lineage(session, result.accepted, feed, batch_id, at)
+            yield with_lineage(result.accepted, feed, batch_id, at)
 
 
 def lineage_columns(n: int, feed: Feed, batch_id: str, at: dt.datetime) -> dict[str, pa.Array]:
@@ -130,17 +130,12 @@ def lineage_columns(n: int, feed: Feed, batch_id: str, at: dt.datetime) -> dict[
     }
 
 
-def with_lineage(
-    session: Session, records: pa.Table, feed: Feed, batch_id: str, at: dt.datetime
-) -> pa.Table:
-    """`records` plus the lineage columns every bronze row carries."""
-    data = records.drop_columns(["_warnings"]) if "_warnings" in records.column_names else records
-    session.register("_records", data)
-    hashes = session.sql("SELECT md5(CAST(to_json(r) AS VARCHAR)) AS h FROM _records AS r")
+def with_lineage(records: pa.Table, feed: Feed, batch_id: str, at: dt.datetime) -> pa.Table:
+    """Accepted records (with `_warnings`, `_record_hash`) plus the other lineage columns."""
     out = records
     for name, column in lineage_columns(records.num_rows, feed, batch_id, at).items():
         out = out.append_column(name, column)
-    return out.append_column("_record_hash", hashes.column("h").combine_chunks())
+    return out
 
 
 def quarantine_rows(rejected: pa.Table, feed: Feed, batch_id: str, at: dt.datetime) -> pa.Table:

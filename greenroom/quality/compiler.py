@@ -38,14 +38,16 @@ class CompiledContract:
     def rule(self, rule_id: str) -> Rule:
         return next(r for r in self.rules if r.id == rule_id)
 
-    def sql(self, lookup_sql: Mapping[str, str]) -> str:
-        """The validation query, given a SELECT producing `value` for every lookup relation."""
+    def sql(self, lookup_sql: Mapping[str, str], extra: Mapping[str, str] | None = None) -> str:
+        """The validation query, given a SELECT producing `value` for every lookup relation;
+        `extra` adds columns (alias → SQL over `t`) computed in the same pass."""
         ctes = [f"{lk.relation} AS ({lookup_sql[lk.relation]})" for lk in self.lookups]
         reject = _reasons([r for r in self.rules if r.severity == "reject"])
         warn = _reasons([r for r in self.rules if r.severity == "warn"])
         with_clause = f"WITH {', '.join(ctes)}\n" if ctes else ""
+        more = "".join(f", {sql} AS {alias}" for alias, sql in (extra or {}).items())
         return (
-            f"{with_clause}SELECT t._row, {reject} AS _reject, {warn} AS _warn\n"
+            f"{with_clause}SELECT t._row, {reject} AS _reject, {warn} AS _warn{more}\n"
             "FROM batch AS t\nORDER BY t._row"
         )
 

@@ -30,7 +30,8 @@ class ValidationResult:
 
     feed: str
     accepted: pa.Table
-    """The accepted records, plus `_warnings` (list of rule ids that flagged them)."""
+    """The accepted records, plus `_warnings` (list of rule ids that flagged them) and
+    `_record_hash` (md5 of the record as received)."""
     rejected: pa.Table
     """The rejected records, plus `_reasons` (rule ids that rejected them) and `_payload`."""
     rule_counts: dict[str, int] = field(default_factory=dict)
@@ -152,7 +153,11 @@ def _run(job: _Run, session: Session) -> ValidationResult:
     n = records.num_rows
     batch = records.append_column("_row", pa.array(range(n), pa.int64()))
     session.register("batch", batch)
-    sql = compiled.sql({lk.relation: lookup_sql(lk, lake) for lk in compiled.lookups})
+    columns = [c for c in records.column_names if c not in ("_row", "_flags")]
+    sql = compiled.sql(
+        {lk.relation: lookup_sql(lk, lake) for lk in compiled.lookups},
+        {"_hash": record_hash_sql(records.select(columns).schema)},
+    )
     verdict = session.sql(sql)
     reject = verdict.column("_reject").combine_chunks()
     warn = verdict.column("_warn").combine_chunks()
@@ -160,7 +165,11 @@ def _run(job: _Run, session: Session) -> ValidationResult:
     bad = pc.invert(ok)
 
     plain = records.drop_columns(["_flags"]) if "_flags" in records.column_names else records
-    accepted = plain.filter(ok).append_column("_warnings", warn.filter(ok))
+    accepted = (
+        plain.filter(ok)
+        .append_column("_warnings", warn.filter(ok))
+        .append_column("_record_hash", verdict.column("_hash").combine_chunks().filter(ok))
+    )
     rejected = (job.original if job.original is not None else plain).filter(bad)
     payload = _payloads(session, rejected)
     rejected = rejected.append_column("_reasons", reject.filter(bad)).append_column(
@@ -168,6 +177,17 @@ def _run(job: _Run, session: Session) -> ValidationResult:
     )
     counts = _counts(pa.concat_arrays([reject, warn]) if n else reject)
     return ValidationResult(feed, accepted, rejected, counts, skipped)
+
+
+def record_hash_sql(schema: pa.Schema) -> str:
+    """md5 of the record as received: its fields joined with a unit separator when flat
+    (cheap), its JSON text when nested."""
+    nested = any(pa.types.is_nested(f.type) for f in schema)
+    if nested or not schema.names:
+        fields = ", ".join(f"'{n}': t.\"{n}\"" for n in schema.names)
+        return f"md5(CAST(to_json({{{fields}}}) AS VARCHAR))"
+    parts = ", ".join(f"coalesce(CAST(t.\"{n}\" AS VARCHAR), '\\N')" for n in schema.names)
+    return f"md5(concat_ws(chr(31), {parts}))"
 
 
 def _payloads(session: Session, rejected: pa.Table) -> pa.Array:
