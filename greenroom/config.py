@@ -22,6 +22,7 @@ from pydantic_settings import (
 )
 
 from greenroom.errors import ConfigError
+from greenroom.governance.lineage.settings import LineageSettings
 from greenroom.ingest.sources.settings import PartnersSettings
 
 DEFAULT_TODAY = dt.date(2026, 6, 30)
@@ -78,6 +79,7 @@ class Settings(BaseSettings):
     lake: LakeSettings = Field(default_factory=LakeSettings)
     stream: StreamSettings = Field(default_factory=StreamSettings)
     partners: PartnersSettings = Field(default_factory=PartnersSettings)
+    lineage: LineageSettings = Field(default_factory=LineageSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
 
     @classmethod

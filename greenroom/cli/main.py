@@ -12,7 +12,7 @@ import sys
 import click
 import typer
 
-from greenroom.cli import demo, ingest, lake, partners, quality, query, stream, synth
+from greenroom.cli import demo, ingest, lake, lineage, partners, quality, query, stream, synth
 from greenroom.errors import GreenroomError
 
 app = typer.Typer(
@@ -25,6 +25,7 @@ app = typer.Typer(
 )
 app.command("demo")(demo.demo)
 app.command("query")(query.query)
+app.command("lineage")(lineage.lineage)
 app.add_typer(synth.app, name="synth")
 app.add_typer(lake.app, name="lake")
 app.add_typer(ingest.app, name="ingest")
