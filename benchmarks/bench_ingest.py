@@ -67,7 +67,9 @@ def run_one(scale: str) -> dict[str, object]:
     return figures
 
 
-def stream_figures(lake: object, settings: object, src: Path, count: int = 200_000) -> dict[str, object]:
+def stream_figures(
+    lake: object, settings: object, src: Path, count: int = 200_000
+) -> dict[str, object]:
     import threading
 
     from greenroom import synth

@@ -36,8 +36,9 @@ def run(scale: str) -> None:
     with tempfile.TemporaryDirectory(prefix=f"bench-synth-{scale}-") as tmp:
         out = Path(tmp) / "world"
         wall = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-c", _CHILD, str(out), scale],
-                                stdout=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", _CHILD, str(out), scale], stdout=subprocess.PIPE, text=True
+        )
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - wall
         assert proc.stdout is not None
@@ -47,10 +48,13 @@ def run(scale: str) -> None:
             print(f"{scale:>5}: failed with exit code {proc.returncode}")
             return
         stats = json.loads(text.strip().splitlines()[-1])
-        print(f"{scale:>5}: generate {stats['seconds']:7.1f} s (process {wall:6.1f} s), "
-              f"peak RSS {usage.ru_maxrss / 1024:7.0f} MB, {stats['sales']:>10,} sales "
-              f"({stats['sales'] / stats['seconds']:>9,.0f} rows/s), {stats['concerts']:>7,} concerts, "
-              f"{stats['defects']:>8,} defects, {_size_mb(out):8.1f} MB on disk", flush=True)
+        print(
+            f"{scale:>5}: generate {stats['seconds']:7.1f} s (process {wall:6.1f} s), "
+            f"peak RSS {usage.ru_maxrss / 1024:7.0f} MB, {stats['sales']:>10,} sales "
+            f"({stats['sales'] / stats['seconds']:>9,.0f} rows/s), {stats['concerts']:>7,} concerts, "
+            f"{stats['defects']:>8,} defects, {_size_mb(out):8.1f} MB on disk",
+            flush=True,
+        )
 
 
 def main(argv: list[str]) -> None:

@@ -60,7 +60,9 @@ def print_table(table: pa.Table, *, title: str | None = None, max_rows: int = 50
         console.print(f"… {table.num_rows - max_rows:,} more rows (use --json for all)")
 
 
-def print_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None = None) -> None:
+def print_rows(
+    columns: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None = None
+) -> None:
     from rich.console import Console
     from rich.table import Table
 

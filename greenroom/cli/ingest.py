@@ -37,7 +37,7 @@ def print_result(result: Any) -> None:
     )
     if result.quarantined:
         console.print(
-            f"  see why: greenroom query \"SELECT reasons, count(*) FROM quarantine.{result.feed} "
+            f'  see why: greenroom query "SELECT reasons, count(*) FROM quarantine.{result.feed} '
             f"WHERE _batch_id = '{result.batch_id}' GROUP BY 1\""
         )
 

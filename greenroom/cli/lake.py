@@ -41,7 +41,14 @@ def snapshots(
     from greenroom.lake import Lakehouse
 
     snaps = Lakehouse.open().snapshots(table)
-    columns = ["snapshot_id", "parent_id", "committed_at", "operation", "added_records", "total_records"]
+    columns = [
+        "snapshot_id",
+        "parent_id",
+        "committed_at",
+        "operation",
+        "added_records",
+        "total_records",
+    ]
     rows = [
         [
             s.snapshot_id,

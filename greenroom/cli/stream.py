@@ -56,7 +56,10 @@ def consume(
 
     settings = get_settings()
     stats, totals = consume_live(
-        Lakehouse.open(settings, create=True), settings, until_idle=until_idle, max_batches=max_batches
+        Lakehouse.open(settings, create=True),
+        settings,
+        until_idle=until_idle,
+        max_batches=max_batches,
     )
     if json_out:
         print_json({**asdict(stats), **asdict(totals)})

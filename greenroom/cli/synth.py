@@ -18,7 +18,9 @@ def parse_defect_rates(values: list[str]) -> dict[str, float]:
     for item in values:
         kind, sep, rate = item.partition("=")
         if not sep:
-            raise UserError(f"`--defect-rate {item}` must look like KIND=RATE, e.g. negative_price=0.01")
+            raise UserError(
+                f"`--defect-rate {item}` must look like KIND=RATE, e.g. negative_price=0.01"
+            )
         try:
             rates[kind.strip()] = float(rate)
         except ValueError:
@@ -28,7 +30,9 @@ def parse_defect_rates(values: list[str]) -> dict[str, float]:
 
 @app.command("generate")
 def generate(
-    out: Annotated[Path, typer.Option("--out", help="Directory to write sources/ and truth/ into.")],
+    out: Annotated[
+        Path, typer.Option("--out", help="Directory to write sources/ and truth/ into.")
+    ],
     scale: Annotated[str, typer.Option(help="tiny, demo, sf1 or sf10.")] = "tiny",
     seed: Annotated[int, typer.Option(help="Random seed; same seed, same bytes.")] = 7,
     clean: Annotated[bool, typer.Option("--clean", help="Inject no defects.")] = False,

@@ -155,7 +155,9 @@ class Lakehouse:
     def _add_missing_columns(self, name: str, schema: pa.Schema) -> None:
         table = self.load_table(name)
         have = {f.name for f in table.schema().fields}
-        new = [f.with_nullable(True) for f in iceberg_compatible_schema(schema) if f.name not in have]
+        new = [
+            f.with_nullable(True) for f in iceberg_compatible_schema(schema) if f.name not in have
+        ]
         if not new:
             return
 

@@ -101,7 +101,9 @@ def timestamp_text(ms: np.ndarray, style: str = "iso_z", seconds: bool = True) -
     if style == "iso_z":
         return chars.hstack([*iso_date, lit["T"], *hm, *sec, lit["Z"]])
     if style == "iso_ms_z":
-        return chars.hstack([*iso_date, lit["T"], *hm, *sec, lit["."], chars.digits(milli, 3), lit["Z"]])
+        return chars.hstack(
+            [*iso_date, lit["T"], *hm, *sec, lit["."], chars.digits(milli, 3), lit["Z"]]
+        )
     if style == "iso_local":
         return chars.hstack([*iso_date, lit["T"], *hm, *sec])
     tail = sec if seconds else []
@@ -112,6 +114,19 @@ def timestamp_text(ms: np.ndarray, style: str = "iso_z", seconds: bool = True) -
     if style == "mdy_12h":
         h12 = np.where(hh % 12 == 0, 12, hh % 12)
         ampm = chars.vocab((hh >= 12).astype(np.int64), [" AM", " PM"])
-        return chars.hstack([mo, lit["/"], dd, lit["/"], yy, lit[" "], chars.digits(h12, 2, pad=False),
-                             lit[":"], chars.digits(mi, 2), *tail, ampm])
+        return chars.hstack(
+            [
+                mo,
+                lit["/"],
+                dd,
+                lit["/"],
+                yy,
+                lit[" "],
+                chars.digits(h12, 2, pad=False),
+                lit[":"],
+                chars.digits(mi, 2),
+                *tail,
+                ampm,
+            ]
+        )
     raise ValueError(style)

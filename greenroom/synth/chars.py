@@ -93,7 +93,9 @@ def tokens(rng: np.random.Generator, n: int, length: int, alphabet: bytes = BASE
     return table[rng.integers(0, len(table), size=(n, length), dtype=np.uint8)]
 
 
-def unique_tokens(rng: np.random.Generator, n: int, length: int, alphabet: bytes = BASE62) -> np.ndarray:
+def unique_tokens(
+    rng: np.random.Generator, n: int, length: int, alphabet: bytes = BASE62
+) -> np.ndarray:
     """Like :func:`tokens`, but every row distinct (duplicates are redrawn)."""
     out = tokens(rng, n, length, alphabet)
     while n:
@@ -116,7 +118,19 @@ def uuid4(rng: np.random.Generator, n: int) -> np.ndarray:
     nib[:, 0::2] = table[raw >> 4]
     nib[:, 1::2] = table[raw & 0x0F]
     dash = literal(n, "-")
-    return hstack([nib[:, :8], dash, nib[:, 8:12], dash, nib[:, 12:16], dash, nib[:, 16:20], dash, nib[:, 20:]])
+    return hstack(
+        [
+            nib[:, :8],
+            dash,
+            nib[:, 8:12],
+            dash,
+            nib[:, 12:16],
+            dash,
+            nib[:, 16:20],
+            dash,
+            nib[:, 20:],
+        ]
+    )
 
 
 def to_strings(mat: np.ndarray) -> pa.StringArray:
@@ -128,7 +142,9 @@ def to_strings(mat: np.ndarray) -> pa.StringArray:
     data = m.reshape(-1) if keep.all() else m[keep]
     offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(lengths, out=offsets[1:])
-    arr = pa.Array.from_buffers(pa.large_string(), n, [None, pa.py_buffer(offsets), pa.py_buffer(data.tobytes())])
+    arr = pa.Array.from_buffers(
+        pa.large_string(), n, [None, pa.py_buffer(offsets), pa.py_buffer(data.tobytes())]
+    )
     return pc.cast(arr, pa.string())
 
 
@@ -157,8 +173,23 @@ def from_strings(values: pa.Array | Sequence[str]) -> np.ndarray:
     return out
 
 
-_FOLD = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "ß": "ss", "ł": "l", "Ł": "L",
-                       "đ": "d", "Đ": "D", "œ": "oe", "Œ": "OE", "ð": "d", "þ": "th"})
+_FOLD = str.maketrans(
+    {
+        "ø": "o",
+        "Ø": "O",
+        "æ": "ae",
+        "Æ": "AE",
+        "ß": "ss",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "œ": "oe",
+        "Œ": "OE",
+        "ð": "d",
+        "þ": "th",
+    }
+)
 
 
 def fold_ascii(text: str) -> str:

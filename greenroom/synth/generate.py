@@ -61,8 +61,9 @@ def _publish(stage: Path, out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _write_world(world: World, stage: Path, seed: int, rates: dict[str, float],
-                 say: Callable[[str], None]) -> tuple[list[FeedResult], dict[str, int]]:
+def _write_world(
+    world: World, stage: Path, seed: int, rates: dict[str, float], say: Callable[[str], None]
+) -> tuple[list[FeedResult], dict[str, int]]:
     ctx = FeedContext(sources=stage / "sources", seed=seed, rates=rates, today=world.today)
     results = []
     for writer in FEEDS:
@@ -72,9 +73,15 @@ def _write_world(world: World, stage: Path, seed: int, rates: dict[str, float],
     return results, write_truth(world, results, stage / "truth")
 
 
-def generate(out: Path, scale: str = "tiny", seed: int = 7, today: dt.date = dt.date(2026, 6, 30),
-             defect_rates: Mapping[str, float] | None = None, clean: bool = False,
-             progress: Callable[[str], None] | None = None) -> Manifest:
+def generate(
+    out: Path,
+    scale: str = "tiny",
+    seed: int = 7,
+    today: dt.date = dt.date(2026, 6, 30),
+    defect_rates: Mapping[str, float] | None = None,
+    clean: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> Manifest:
     """Generate the synthetic world of ``scale`` into ``out`` and return its manifest.
 
     Same arguments, same bytes. Raises a :class:`SynthError` for an unknown scale, a bad
@@ -103,8 +110,15 @@ def generate(out: Path, scale: str = "tiny", seed: int = 7, today: dt.date = dt.
             "defects": truth_rows["defects"],
             **{f"feed:{r.feed}": r.records for r in results},
         }
-        manifest = Manifest(scale=scale, seed=seed, today=today, clean=clean, defect_rates=rates,
-                            counts=counts, files={r.feed: r.files for r in results})
+        manifest = Manifest(
+            scale=scale,
+            seed=seed,
+            today=today,
+            clean=clean,
+            defect_rates=rates,
+            counts=counts,
+            files={r.feed: r.files for r in results},
+        )
         manifest.write(stage / "manifest.json")
         _publish(stage, out)
     except BaseException:

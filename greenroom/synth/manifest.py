@@ -23,7 +23,9 @@ class Manifest(BaseModel):
     files: dict[str, list[str]]
 
     def write(self, path: Path) -> None:
-        text = json.dumps(self.model_dump(mode="json"), indent=2, sort_keys=True, ensure_ascii=False)
+        text = json.dumps(
+            self.model_dump(mode="json"), indent=2, sort_keys=True, ensure_ascii=False
+        )
         path.write_text(text + "\n", encoding="utf-8")
 
     @classmethod

@@ -79,22 +79,40 @@ FEED_DEFECTS: dict[str, tuple[DefectKind, ...]] = {
     "musicbrainz_artists": ("name_variant", "mojibake", "missing_required"),
     "spotify_artists": ("name_variant", "mojibake", "missing_required"),
     "venue_registry": (
-        "name_variant", "mojibake", "mixed_date_format", "missing_required", "wrong_coordinates",
+        "name_variant",
+        "mojibake",
+        "mixed_date_format",
+        "missing_required",
+        "wrong_coordinates",
     ),
     "ticketmaster_venues": ("name_variant", "mojibake", "missing_required"),
     "promoter_concerts": (
-        "name_variant", "mojibake", "mixed_date_format", "bad_date", "missing_required",
-        "negative_price", "unknown_reference", "local_currency",
+        "name_variant",
+        "mojibake",
+        "mixed_date_format",
+        "bad_date",
+        "missing_required",
+        "negative_price",
+        "unknown_reference",
+        "local_currency",
     ),
     "ticketmaster_events": ("name_variant", "mojibake", "missing_required", "unknown_reference"),
     "crm_customers": ("mojibake", "mixed_date_format", "bad_date", "missing_required"),
     "box_office_sales": (
-        "mixed_date_format", "bad_date", "missing_required", "negative_price",
-        "unknown_reference", "local_currency",
+        "mixed_date_format",
+        "bad_date",
+        "missing_required",
+        "negative_price",
+        "unknown_reference",
+        "local_currency",
     ),
     "online_orders": (
-        "bad_date", "missing_required", "negative_price", "unknown_reference",
-        "replayed_event", "local_currency",
+        "bad_date",
+        "missing_required",
+        "negative_price",
+        "unknown_reference",
+        "replayed_event",
+        "local_currency",
     ),
     "stream_sales": ("missing_required", "negative_price", "unknown_reference", "replayed_event"),
 }
@@ -124,7 +142,9 @@ def resolve_rates(defect_rates: Mapping[str, float] | None, clean: bool) -> dict
                 "drop `clean` or the rates"
             )
         return {kind: 0.0 for kind in DEFECT_KINDS}
-    rates: dict[str, float] = {kind: float(given.get(kind, DEFAULT_RATES[kind])) for kind in DEFECT_KINDS}
+    rates: dict[str, float] = {
+        kind: float(given.get(kind, DEFAULT_RATES[kind])) for kind in DEFECT_KINDS
+    }
     for feed, kinds in FEED_DEFECTS.items():
         total = sum(rates[k] for k in kinds)
         if total > 1.0 + 1e-9:

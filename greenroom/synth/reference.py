@@ -13,9 +13,16 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 _CITY_TYPES = {
-    "city": pa.string(), "region": pa.string(), "country": pa.string(), "country_name": pa.string(),
-    "continent": pa.string(), "latitude": pa.float64(), "longitude": pa.float64(),
-    "timezone": pa.string(), "currency": pa.string(), "population_m": pa.float64(),
+    "city": pa.string(),
+    "region": pa.string(),
+    "country": pa.string(),
+    "country_name": pa.string(),
+    "continent": pa.string(),
+    "latitude": pa.float64(),
+    "longitude": pa.float64(),
+    "timezone": pa.string(),
+    "currency": pa.string(),
+    "population_m": pa.float64(),
 }
 _FX_TYPES = {"currency": pa.string(), "usd_per_unit": pa.float64(), "valid_from": pa.date32()}
 
@@ -23,7 +30,8 @@ _FX_TYPES = {"currency": pa.string(), "usd_per_unit": pa.float64(), "valid_from"
 def _read_csv(name: str, types: dict[str, pa.DataType]) -> pa.Table:
     raw = resources.files("greenroom.synth").joinpath("data", name).read_bytes()
     return pacsv.read_csv(
-        pa.py_buffer(raw), convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=False)
+        pa.py_buffer(raw),
+        convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=False),
     )
 
 
@@ -67,5 +75,7 @@ class Words:
 
 @lru_cache(maxsize=1)
 def words() -> Words:
-    raw = json.loads(resources.files("greenroom.synth").joinpath("data", "words.json").read_text("utf-8"))
+    raw = json.loads(
+        resources.files("greenroom.synth").joinpath("data", "words.json").read_text("utf-8")
+    )
     return Words(**{key: tuple(value) for key, value in raw.items()})

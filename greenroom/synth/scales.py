@@ -25,10 +25,23 @@ class ScaleSpec:
 
 
 _SPECS: dict[str, ScaleSpec] = {
-    "tiny": ScaleSpec("tiny", artists=40, venues=25, concerts=150, customers=1_000, transactions=5_000),
-    "demo": ScaleSpec("demo", artists=300, venues=150, concerts=3_000, customers=20_000, transactions=200_000),
-    "sf1": ScaleSpec("sf1", artists=800, venues=400, concerts=12_000, customers=100_000, transactions=1_000_000),
-    "sf10": ScaleSpec("sf10", artists=3_000, venues=1_200, concerts=100_000, customers=600_000, transactions=10_000_000),
+    "tiny": ScaleSpec(
+        "tiny", artists=40, venues=25, concerts=150, customers=1_000, transactions=5_000
+    ),
+    "demo": ScaleSpec(
+        "demo", artists=300, venues=150, concerts=3_000, customers=20_000, transactions=200_000
+    ),
+    "sf1": ScaleSpec(
+        "sf1", artists=800, venues=400, concerts=12_000, customers=100_000, transactions=1_000_000
+    ),
+    "sf10": ScaleSpec(
+        "sf10",
+        artists=3_000,
+        venues=1_200,
+        concerts=100_000,
+        customers=600_000,
+        transactions=10_000_000,
+    ),
 }
 
 SCALES: tuple[str, ...] = tuple(_SPECS)

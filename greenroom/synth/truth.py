@@ -22,9 +22,29 @@ def _public(table: pa.Table) -> pa.Table:
     return table.select([c for c in table.column_names if not c.startswith("_")])
 
 
-_LOW_CARDINALITY = {"entity_type", "source", "defect", "rule", "field", "status", "channel", "price_tier",
-                    "customer_segment", "segment", "city", "country", "region", "currency", "timezone",
-                    "venue_type", "primary_genre", "favorite_genre", "kind", "concert_id", "customer_id"}
+_LOW_CARDINALITY = {
+    "entity_type",
+    "source",
+    "defect",
+    "rule",
+    "field",
+    "status",
+    "channel",
+    "price_tier",
+    "customer_segment",
+    "segment",
+    "city",
+    "country",
+    "region",
+    "currency",
+    "timezone",
+    "venue_type",
+    "primary_genre",
+    "favorite_genre",
+    "kind",
+    "concert_id",
+    "customer_id",
+}
 
 
 def _write(table: pa.Table, path: Path) -> None:
@@ -33,7 +53,9 @@ def _write(table: pa.Table, path: Path) -> None:
         if pa.types.is_dictionary(field.type):
             table = table.set_column(i, field.name, table.column(i).cast(pa.string()))
     dictionary = [c for c in table.column_names if c in _LOW_CARDINALITY]
-    pq.write_table(table, path, compression="zstd", row_group_size=1_000_000, use_dictionary=dictionary)
+    pq.write_table(
+        table, path, compression="zstd", row_group_size=1_000_000, use_dictionary=dictionary
+    )
 
 
 def sales_with_sources(world: World) -> pa.Table:
@@ -46,7 +68,9 @@ def sales_with_sources(world: World) -> pa.Table:
         seq[rows] = np.arange(1, int(rows.sum()) + 1)
     prefixes = tuple(SALE_PREFIX.values())
     record = chars.to_strings(chars.hstack([chars.vocab(channel, prefixes), chars.digits(seq, 9)]))
-    source = pa.DictionaryArray.from_arrays(pa.array(channel.astype(np.int8)), pa.array(_SALE_FEEDS))
+    source = pa.DictionaryArray.from_arrays(
+        pa.array(channel.astype(np.int8)), pa.array(_SALE_FEEDS)
+    )
     return _public(sales).append_column("source", source).append_column("source_record_id", record)
 
 
@@ -57,12 +81,14 @@ def totals(world: World) -> pa.Table:
     qty = np.asarray(world.sales["quantity"].to_numpy())
     tickets = np.bincount(conc, weights=qty, minlength=n).astype(np.int64)
     cents = np.bincount(conc, weights=qty * np_col(world.sales, "_cents"), minlength=n)
-    return pa.table({
-        "true_concert_id": world.concerts["concert_id"],
-        "status": world.concerts["status"],
-        "tickets_sold": pa.array(tickets),
-        "revenue_usd": pa.array(np.round(cents) / 100.0),
-    })
+    return pa.table(
+        {
+            "true_concert_id": world.concerts["concert_id"],
+            "status": world.concerts["status"],
+            "tickets_sold": pa.array(tickets),
+            "revenue_usd": pa.array(np.round(cents) / 100.0),
+        }
+    )
 
 
 def write_truth(world: World, results: list[FeedResult], folder: Path) -> dict[str, int]:
@@ -83,4 +109,3 @@ def write_truth(world: World, results: list[FeedResult], folder: Path) -> dict[s
     for name, table in tables.items():
         _write(table, folder / f"{name}.parquet")
     return {name: t.num_rows for name, t in tables.items()}
-

@@ -9,9 +9,16 @@ import pytest
 from greenroom.synth import generate
 
 HEAVY_RATES = {
-    "name_variant": 0.1, "mojibake": 0.3, "mixed_date_format": 0.1, "bad_date": 0.05,
-    "missing_required": 0.05, "negative_price": 0.05, "unknown_reference": 0.05,
-    "replayed_event": 0.1, "wrong_coordinates": 0.2, "local_currency": 0.15,
+    "name_variant": 0.1,
+    "mojibake": 0.3,
+    "mixed_date_format": 0.1,
+    "bad_date": 0.05,
+    "missing_required": 0.05,
+    "negative_price": 0.05,
+    "unknown_reference": 0.05,
+    "replayed_event": 0.1,
+    "wrong_coordinates": 0.2,
+    "local_currency": 0.15,
 }
 
 

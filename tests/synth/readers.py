@@ -15,8 +15,16 @@ from typing import Any
 
 Record = dict[str, Any]
 
-TIMESTAMP_FORMATS = ("%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y %H:%M:%S", "%m/%d/%Y %I:%M:%S %p",
-                     "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M", "%m/%d/%Y %I:%M %p", "%Y-%m-%d %H:%M")
+TIMESTAMP_FORMATS = (
+    "%Y-%m-%dT%H:%M:%SZ",
+    "%Y-%m-%dT%H:%M:%S",
+    "%d/%m/%Y %H:%M:%S",
+    "%m/%d/%Y %I:%M:%S %p",
+    "%Y-%m-%d %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%m/%d/%Y %I:%M %p",
+    "%Y-%m-%d %H:%M",
+)
 DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d %b %Y", "%Y/%m/%d")
 
 
@@ -68,16 +76,19 @@ def _concerts_xml(path: Path) -> list[Record]:
     for el in ET.parse(path).getroot().iter("concert"):
         artist, venue, date, prices = (el.find(t) for t in ("artist", "venue", "date", "prices"))
         assert prices is not None
-        concerts.append({
-            "id": el.get("id"), "status": el.get("status"),
-            "artist": None if artist is None else (artist.text or ""),
-            "mbid": None if artist is None else artist.get("mbid"),
-            "venue_ref": None if venue is None else venue.get("ref"),
-            "venue": None if venue is None else venue.text,
-            "date": None if date is None else (date.text or ""),
-            "currency": prices.get("currency"),
-            "prices": {t.get("name"): t.text for t in prices.iter("tier")},
-        })
+        concerts.append(
+            {
+                "id": el.get("id"),
+                "status": el.get("status"),
+                "artist": None if artist is None else (artist.text or ""),
+                "mbid": None if artist is None else artist.get("mbid"),
+                "venue_ref": None if venue is None else venue.get("ref"),
+                "venue": None if venue is None else venue.text,
+                "date": None if date is None else (date.text or ""),
+                "currency": prices.get("currency"),
+                "prices": {t.get("name"): t.text for t in prices.iter("tier")},
+            }
+        )
     return concerts
 
 
@@ -101,16 +112,46 @@ def read_feed(world: Path, feed: str) -> list[Record]:
 
 
 RECORD_ID = {
-    "musicbrainz_artists": "id", "spotify_artists": "id", "venue_registry": "registry_id",
-    "ticketmaster_venues": "id", "promoter_concerts": "id", "ticketmaster_events": "id",
-    "crm_customers": "customer_id", "box_office_sales": "transaction_id", "online_orders": "order_id",
+    "musicbrainz_artists": "id",
+    "spotify_artists": "id",
+    "venue_registry": "registry_id",
+    "ticketmaster_venues": "id",
+    "promoter_concerts": "id",
+    "ticketmaster_events": "id",
+    "crm_customers": "customer_id",
+    "box_office_sales": "transaction_id",
+    "online_orders": "order_id",
     "stream_sales": "sale_id",
 }
 
 SALE_FIELDS = {  # ref, tier, quantity, price, customer, time, referenced feed
-    "box_office_sales": ("event_ref", "tier", "qty", "unit_price", "customer_ref", "purchased_at", "promoter_concerts"),
-    "online_orders": ("concert_ref", "tier", "quantity", "unit_price", "customer_id", "ordered_at", "promoter_concerts"),
-    "stream_sales": ("event_ref", "tier", "quantity", "unit_price", "customer_id", "occurred_at", "ticketmaster_events"),
+    "box_office_sales": (
+        "event_ref",
+        "tier",
+        "qty",
+        "unit_price",
+        "customer_ref",
+        "purchased_at",
+        "promoter_concerts",
+    ),
+    "online_orders": (
+        "concert_ref",
+        "tier",
+        "quantity",
+        "unit_price",
+        "customer_id",
+        "ordered_at",
+        "promoter_concerts",
+    ),
+    "stream_sales": (
+        "event_ref",
+        "tier",
+        "quantity",
+        "unit_price",
+        "customer_id",
+        "occurred_at",
+        "ticketmaster_events",
+    ),
 }
 
 
@@ -138,24 +179,45 @@ def rejected(world: Path) -> set[tuple[str, str]]:
             bad("venue_registry", r)
     for r in feeds["promoter_concerts"]:
         prices = [money(v) for v in r["prices"].values()]
-        if (not r["artist"] or not r["venue_ref"] or parse_timestamp(r["date"]) is None
-                or not prices or any(p is None or p <= 0 for p in prices)
-                or r["venue_ref"] not in ids["venue_registry"]):
+        if (
+            not r["artist"]
+            or not r["venue_ref"]
+            or parse_timestamp(r["date"]) is None
+            or not prices
+            or any(p is None or p <= 0 for p in prices)
+            or r["venue_ref"] not in ids["venue_registry"]
+        ):
             bad("promoter_concerts", r)
     for r in feeds["ticketmaster_events"]:
         venues = r["_embedded"].get("venues") or []
-        if (not venues or not r["dates"]["start"].get("localDate")
-                or venues[0]["id"] not in ids["ticketmaster_venues"]):
+        if (
+            not venues
+            or not r["dates"]["start"].get("localDate")
+            or venues[0]["id"] not in ids["ticketmaster_venues"]
+        ):
             bad("ticketmaster_events", r)
     for r in feeds["crm_customers"]:
-        if (not r["first_name"] or not r["last_name"] or not r["email"]
-                or parse_date(r["signup_date"]) is None or parse_date(r["birth_date"]) is None):
+        if (
+            not r["first_name"]
+            or not r["last_name"]
+            or not r["email"]
+            or parse_date(r["signup_date"]) is None
+            or parse_date(r["birth_date"]) is None
+        ):
             bad("crm_customers", r)
     for feed, (ref, tier, qty, price, cust, when, target) in SALE_FIELDS.items():
         for r in feeds[feed]:
             amount = money(r.get(price))
-            if (not r.get(ref) or not r.get(tier) or not r.get(qty) or amount is None or amount <= 0
-                    or not r.get(cust) or parse_timestamp(r.get(when)) is None
-                    or r[ref] not in ids[target] or r[cust] not in ids["crm_customers"]):
+            if (
+                not r.get(ref)
+                or not r.get(tier)
+                or not r.get(qty)
+                or amount is None
+                or amount <= 0
+                or not r.get(cust)
+                or parse_timestamp(r.get(when)) is None
+                or r[ref] not in ids[target]
+                or r[cust] not in ids["crm_customers"]
+            ):
                 bad(feed, r)
     return out

@@ -14,7 +14,9 @@ from greenroom.synth.defects.text import mojibake, name_variant
 def test_digits_amounts_and_round_trips() -> None:
     values = np.array([0, 7, 42, 123_456, 2**33])
     assert chars.to_strings(chars.digits(values, 11)).to_pylist() == [f"{v:011d}" for v in values]
-    assert chars.to_strings(chars.digits(values, 11, pad=False)).to_pylist() == [str(v) for v in values]
+    assert chars.to_strings(chars.digits(values, 11, pad=False)).to_pylist() == [
+        str(v) for v in values
+    ]
     cents = np.array([0, 5, -5, 4550, -123_456, 99_999_999])
     assert chars.to_strings(chars.amount(cents)).to_pylist() == [f"{c / 100:.2f}" for c in cents]
     words = ["", "Zürich", "a,b"]
@@ -37,12 +39,22 @@ def test_calendar_matches_datetime() -> None:
     days = ms // calendar.MS_PER_DAY
     y, m_, d = calendar.civil(days)
     assert (calendar.days_from_civil(y, m_, d) == days).all()
-    assert calendar.weekday(np.array([calendar.epoch_day(dt.date(2026, 6, 29))]))[0] == 0  # a Monday
-    one = np.array([dt.datetime(2025, 3, 14, 20, 5, 9, tzinfo=dt.UTC).timestamp() * 1000], dtype=np.int64)
-    styles = {s: chars.to_strings(calendar.timestamp_text(one, s, seconds=False)).to_pylist()[0]
-              for s in ("dmy", "mdy_12h", "space", "iso_z")}
-    assert styles == {"dmy": "14/03/2025 20:05", "mdy_12h": "03/14/2025 8:05 PM",
-                      "space": "2025-03-14 20:05", "iso_z": "2025-03-14T20:05:09Z"}
+    assert (
+        calendar.weekday(np.array([calendar.epoch_day(dt.date(2026, 6, 29))]))[0] == 0
+    )  # a Monday
+    one = np.array(
+        [dt.datetime(2025, 3, 14, 20, 5, 9, tzinfo=dt.UTC).timestamp() * 1000], dtype=np.int64
+    )
+    styles = {
+        s: chars.to_strings(calendar.timestamp_text(one, s, seconds=False)).to_pylist()[0]
+        for s in ("dmy", "mdy_12h", "space", "iso_z")
+    }
+    assert styles == {
+        "dmy": "14/03/2025 20:05",
+        "mdy_12h": "03/14/2025 8:05 PM",
+        "space": "2025-03-14 20:05",
+        "iso_z": "2025-03-14T20:05:09Z",
+    }
 
 
 def test_defective_text_and_dates() -> None:
@@ -55,9 +67,15 @@ def test_defective_text_and_dates() -> None:
             assert variant and variant.strip() and variant != name
     one = np.array([calendar.epoch_day(dt.date(2025, 3, 14)) * calendar.MS_PER_DAY], dtype=np.int64)
     assert chars.to_strings(mixed_timestamps(rng, one, seconds=True)).to_pylist()[0] in {
-        "14/03/2025 00:00:00", "03/14/2025 12:00:00 AM", "2025-03-14 00:00:00"}
+        "14/03/2025 00:00:00",
+        "03/14/2025 12:00:00 AM",
+        "2025-03-14 00:00:00",
+    }
     assert chars.to_strings(mixed_dates(rng, one // calendar.MS_PER_DAY)).to_pylist()[0] in {
-        "14.03.2025", "14 Mar 2025", "2025/03/14"}
+        "14.03.2025",
+        "14 Mar 2025",
+        "2025/03/14",
+    }
     for text in bad_dates(rng, np.repeat(one, 50), with_time=False):
         try:
             dt.date.fromisoformat(text)

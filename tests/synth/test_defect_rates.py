@@ -45,8 +45,12 @@ def test_clean_means_no_defects(clean_world: Path) -> None:
     manifest = Manifest.read(clean_world / "manifest.json")
     assert manifest.clean and set(manifest.defect_rates.values()) == {0.0}
     assert manifest.counts["defects"] == 0
-    assert manifest.counts["feed:stream_sales"] + manifest.counts["feed:online_orders"] + \
-        manifest.counts["feed:box_office_sales"] == manifest.counts["sales"]
+    assert (
+        manifest.counts["feed:stream_sales"]
+        + manifest.counts["feed:online_orders"]
+        + manifest.counts["feed:box_office_sales"]
+        == manifest.counts["sales"]
+    )
 
 
 def test_every_defect_kind_appears(messy_world: Path) -> None:
@@ -57,5 +61,7 @@ def test_every_defect_kind_appears(messy_world: Path) -> None:
     assert kinds == set(DEFECT_KINDS)
     for row in defects.select(["defect", "rejectable"]).to_pylist():
         assert row["rejectable"] is REJECTABLE[row["defect"]]
-    keys = list(zip(defects["source"].to_pylist(), defects["source_record_id"].to_pylist(), strict=True))
+    keys = list(
+        zip(defects["source"].to_pylist(), defects["source_record_id"].to_pylist(), strict=True)
+    )
     assert len(keys) == len(set(keys)), "a record carries at most one defect"

@@ -9,8 +9,11 @@ from greenroom.synth import generate
 
 
 def _hashes(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_same_inputs_give_identical_bytes(world: Path, tmp_path: Path) -> None:
@@ -21,7 +24,9 @@ def test_same_inputs_give_identical_bytes(world: Path, tmp_path: Path) -> None:
     assert first == second
 
 
-def test_seed_changes_the_world_and_rates_do_not(world: Path, clean_world: Path, tmp_path: Path) -> None:
+def test_seed_changes_the_world_and_rates_do_not(
+    world: Path, clean_world: Path, tmp_path: Path
+) -> None:
     other = tmp_path / "seed8"
     generate(other, "tiny", seed=8)
     assert _hashes(other)["truth/sales.parquet"] != _hashes(world)["truth/sales.parquet"]

@@ -18,14 +18,17 @@ def test_unknown_scale(tmp_path: Path) -> None:
     assert "`huge`" in str(err.value) and "`sf10`" in str(err.value) and "\n" not in str(err.value)
 
 
-@pytest.mark.parametrize(("rates", "match"), [
-    ({"typo": 0.1}, "unknown defect kind `typo`"),
-    ({"bad_date": 1.5}, "give a fraction in"),
-    ({"bad_date": -0.1}, "give a fraction in"),
-    ({"bad_date": float("nan")}, "must be a number"),
-    ({"bad_date": "lots"}, "must be a number"),
-    ({"missing_required": 0.6, "negative_price": 0.6}, "add up to"),
-])
+@pytest.mark.parametrize(
+    ("rates", "match"),
+    [
+        ({"typo": 0.1}, "unknown defect kind `typo`"),
+        ({"bad_date": 1.5}, "give a fraction in"),
+        ({"bad_date": -0.1}, "give a fraction in"),
+        ({"bad_date": float("nan")}, "must be a number"),
+        ({"bad_date": "lots"}, "must be a number"),
+        ({"missing_required": 0.6, "negative_price": 0.6}, "add up to"),
+    ],
+)
 def test_bad_defect_rates(tmp_path: Path, rates: dict[str, object], match: str) -> None:
     with pytest.raises(DefectRateError, match=match):
         generate(tmp_path / "w", "tiny", defect_rates=rates)  # type: ignore[arg-type]
@@ -54,7 +57,9 @@ def test_unusable_output_directories(tmp_path: Path) -> None:
         generate(tmp_path / "w", "tiny", seed=-1)
 
 
-def test_failure_leaves_nothing_and_rerun_replaces(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failure_leaves_nothing_and_rerun_replaces(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out = tmp_path / "w"
     generate(out, "tiny", clean=True)
 

@@ -17,18 +17,66 @@ from tests.synth.readers import RECORD_ID, feed_paths, read_feed
 FIELDS = {
     "musicbrainz_artists": {"id", "type", "sort-name", "country", "life-span", "tags"},
     "spotify_artists": {"id", "type", "uri", "genres", "popularity", "followers", "external_urls"},
-    "venue_registry": {"registry_id", "venue_name", "street", "city", "region", "country", "latitude",
-                       "longitude", "capacity", "venue_type", "amenities", "opened"},
-    "ticketmaster_venues": {"id", "type", "city", "state", "country", "location", "timezone", "generalInfo", "capacity"},
+    "venue_registry": {
+        "registry_id",
+        "venue_name",
+        "street",
+        "city",
+        "region",
+        "country",
+        "latitude",
+        "longitude",
+        "capacity",
+        "venue_type",
+        "amenities",
+        "opened",
+    },
+    "ticketmaster_venues": {
+        "id",
+        "type",
+        "city",
+        "state",
+        "country",
+        "location",
+        "timezone",
+        "generalInfo",
+        "capacity",
+    },
     "promoter_concerts": {"id", "status", "artist", "venue_ref", "date", "currency", "prices"},
     "ticketmaster_events": {"id", "name", "type", "dates", "priceRanges", "_embedded"},
-    "crm_customers": {"customer_id", "first_name", "last_name", "email", "birth_date", "city", "country",
-                      "segment", "signup_date"},
-    "box_office_sales": {"transaction_id", "event_ref", "tier", "qty", "unit_price", "currency", "purchased_at",
-                         "customer_ref", "customer_segment"},
+    "crm_customers": {
+        "customer_id",
+        "first_name",
+        "last_name",
+        "email",
+        "birth_date",
+        "city",
+        "country",
+        "segment",
+        "signup_date",
+    },
+    "box_office_sales": {
+        "transaction_id",
+        "event_ref",
+        "tier",
+        "qty",
+        "unit_price",
+        "currency",
+        "purchased_at",
+        "customer_ref",
+        "customer_segment",
+    },
     "online_orders": {"order_id", "currency", "ordered_at", "segment"},
-    "stream_sales": {"event_id", "event_type", "sale_id", "tier", "currency", "occurred_at", "emitted_at",
-                     "partition_key"},
+    "stream_sales": {
+        "event_id",
+        "event_type",
+        "sale_id",
+        "tier",
+        "currency",
+        "occurred_at",
+        "emitted_at",
+        "partition_key",
+    },
 }
 
 
@@ -44,7 +92,9 @@ def test_feed_parses_with_documented_fields(world: Path, feed: str) -> None:
 def test_manifest_lists_exactly_the_source_files(world: Path) -> None:
     manifest = Manifest.read(world / "manifest.json")
     listed = {rel for files in manifest.files.values() for rel in files}
-    on_disk = {str(p.relative_to(world / "sources")) for p in (world / "sources").rglob("*") if p.is_file()}
+    on_disk = {
+        str(p.relative_to(world / "sources")) for p in (world / "sources").rglob("*") if p.is_file()
+    }
     assert listed == on_disk
     assert json.loads((world / "manifest.json").read_text())["today"] == "2026-06-30"
 
@@ -66,7 +116,12 @@ def test_every_source_record_has_its_true_entity(world: Path) -> None:
 def test_defects_point_at_real_records(world: Path) -> None:
     defects = pq.read_table(world / "truth" / "defects.parquet").to_pylist()
     ids = {feed: {r[key] for r in read_feed(world, feed)} for feed, key in RECORD_ID.items()}
-    assert {d["defect"] for d in defects} >= {"name_variant", "missing_required", "local_currency", "replayed_event"}
+    assert {d["defect"] for d in defects} >= {
+        "name_variant",
+        "missing_required",
+        "local_currency",
+        "replayed_event",
+    }
     for d in defects:
         assert d["source_record_id"] in ids[d["source"]], d
         assert d["rule"] and d["field"]
@@ -79,10 +134,16 @@ def test_totals_are_the_sums_of_true_sales(world: Path) -> None:
     idx = np.asarray(pc.index_in(sales["concert_id"], totals["true_concert_id"]).to_numpy())
     qty = np.asarray(sales["quantity"].to_numpy())
     cents = np.round(np.asarray(sales["unit_price"].to_numpy()) * 100).astype(np.int64)
-    assert np.array_equal(np.bincount(idx, weights=qty, minlength=totals.num_rows), totals["tickets_sold"].to_numpy())
+    assert np.array_equal(
+        np.bincount(idx, weights=qty, minlength=totals.num_rows), totals["tickets_sold"].to_numpy()
+    )
     revenue = np.bincount(idx, weights=qty * cents, minlength=totals.num_rows)
-    assert np.array_equal(np.round(revenue), np.round(np.asarray(totals["revenue_usd"].to_numpy()) * 100))
-    assert (np.asarray(totals["tickets_sold"].to_numpy()) <= np.asarray(concerts["capacity"].to_numpy())).all()
+    assert np.array_equal(
+        np.round(revenue), np.round(np.asarray(totals["revenue_usd"].to_numpy()) * 100)
+    )
+    assert (
+        np.asarray(totals["tickets_sold"].to_numpy()) <= np.asarray(concerts["capacity"].to_numpy())
+    ).all()
 
 
 def test_sales_never_after_today_or_the_show(world: Path) -> None:

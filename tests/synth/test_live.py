@@ -25,13 +25,28 @@ def test_live_events_shape_replays_and_targets(world: Path) -> None:
     assert not recorded & set(events["sale_id"].to_pylist())
     concerts = pq.read_table(world / "truth" / "concerts.parquet")
     listed = concerts.filter(pc.is_valid(concerts["ticketmaster_event_id"]))
-    show = dict(zip(listed["ticketmaster_event_id"].to_pylist(), listed["event_date"].to_pylist(), strict=True))
-    status = dict(zip(listed["ticketmaster_event_id"].to_pylist(), listed["status"].to_pylist(), strict=True))
+    show = dict(
+        zip(
+            listed["ticketmaster_event_id"].to_pylist(),
+            listed["event_date"].to_pylist(),
+            strict=True,
+        )
+    )
+    status = dict(
+        zip(listed["ticketmaster_event_id"].to_pylist(), listed["status"].to_pylist(), strict=True)
+    )
     start = dt.datetime(2026, 6, 30, tzinfo=dt.UTC)
     for row in events.to_pylist():
         assert status[row["event_ref"]] == "scheduled"
-        assert start <= row["occurred_at"] <= row["emitted_at"] and row["occurred_at"] < show[row["event_ref"]]
-        assert row["partition_key"] == row["event_ref"] and 1 <= row["quantity"] <= 8 and row["unit_price"] > 0
+        assert (
+            start <= row["occurred_at"] <= row["emitted_at"]
+            and row["occurred_at"] < show[row["event_ref"]]
+        )
+        assert (
+            row["partition_key"] == row["event_ref"]
+            and 1 <= row["quantity"] <= 8
+            and row["unit_price"] > 0
+        )
     emitted = events["emitted_at"].cast("int64").to_pylist()
     occurred = events["occurred_at"].cast("int64").to_pylist()
     assert occurred != sorted(occurred), "some events are out of order"
@@ -52,8 +67,16 @@ def test_lines_use_the_recorded_format(world: Path) -> None:
     parsed = [json.loads(x) for x in lines[:300]]
     keep = [i for i, p in enumerate(parsed) if len(p) == 12 and p["unit_price"] > 0]
     table = pa.Table.from_pylist(
-        [{**parsed[i], "occurred_at": dt.datetime.fromisoformat(parsed[i]["occurred_at"]),
-          "emitted_at": dt.datetime.fromisoformat(parsed[i]["emitted_at"])} for i in keep], schema=LIVE_SCHEMA)
+        [
+            {
+                **parsed[i],
+                "occurred_at": dt.datetime.fromisoformat(parsed[i]["occurred_at"]),
+                "emitted_at": dt.datetime.fromisoformat(parsed[i]["emitted_at"]),
+            }
+            for i in keep
+        ],
+        schema=LIVE_SCHEMA,
+    )
     assert len(keep) > 250
     assert stream_event_lines(table).to_pylist() == [lines[i] for i in keep]
     live = stream_event_lines(live_events(world / "truth", 20, seed=5))

@@ -32,7 +32,11 @@ def test_reference_cities_are_real_and_priced() -> None:
 def test_tiny_world_hits_its_sizes() -> None:
     spec = scale_spec("tiny")
     world = build_world(spec, 7, TODAY)
-    assert (world.artists.num_rows, world.venues.num_rows, world.customers.num_rows) == (40, 25, 1000)
+    assert (world.artists.num_rows, world.venues.num_rows, world.customers.num_rows) == (
+        40,
+        25,
+        1000,
+    )
     assert abs(world.sales.num_rows - spec.transactions) < 0.2 * spec.transactions
     assert world.concerts.num_rows == spec.concerts
     assert len(set(world.artists["name"].to_pylist())) == 40
@@ -53,13 +57,22 @@ def test_concerts_cancellations_capacity_and_calendar() -> None:
     assert (demand <= capacity).all() and (demand == capacity).any()
     days = concerts["local_start"].cast("int64").to_numpy() // 86_400_000
     _, month, _ = civil(days)
-    kind = np.asarray(venues["venue_type"].to_numpy(zero_copy_only=False))[concerts["_venue_idx"].to_numpy()]
+    kind = np.asarray(venues["venue_type"].to_numpy(zero_copy_only=False))[
+        concerts["_venue_idx"].to_numpy()
+    ]
     assert ((month[kind == "outdoor"] >= 5) & (month[kind == "outdoor"] <= 9)).all()
     start = concerts["event_date"].cast("int64").to_numpy()
-    assert start.min() >= 1_688_083_200_000 - 86_400_000 and start.max() < 1_814_313_600_000 + 86_400_000
-    slot = concerts["venue_id"].to_numpy(zero_copy_only=False).astype(str).astype(object) + days.astype(str)
+    assert (
+        start.min() >= 1_688_083_200_000 - 86_400_000
+        and start.max() < 1_814_313_600_000 + 86_400_000
+    )
+    slot = concerts["venue_id"].to_numpy(zero_copy_only=False).astype(str).astype(
+        object
+    ) + days.astype(str)
     assert len(set(slot)) == len(slot), "a venue hosts one show a day"
-    popular = pc.greater(artists["popularity"].take(concerts["_artist_idx"]), 50).to_numpy(zero_copy_only=False)
+    popular = pc.greater(artists["popularity"].take(concerts["_artist_idx"]), 50).to_numpy(
+        zero_copy_only=False
+    )
     assert capacity[popular].mean() > capacity[~popular].mean(), "popular artists play bigger rooms"
     assert set(kind) <= set(VENUE_TYPES)
     club = kind == "club"

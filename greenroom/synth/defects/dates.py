@@ -42,8 +42,15 @@ def bad_dates(rng: np.random.Generator, ms: np.ndarray, with_time: bool) -> list
     time = "T20:00:00" if with_time else ""
     out = []
     for y, pick in zip(year.tolist(), rng.integers(7, size=len(year)).tolist(), strict=True):
-        out.append((
-            f"{y}-02-30{time}", f"{y}-13-01{time}", f"{y}-04-31{time}", "TBD", "n/a",
-            "00/00/0000", "unknown",
-        )[pick])
+        out.append(
+            (
+                f"{y}-02-30{time}",
+                f"{y}-13-01{time}",
+                f"{y}-04-31{time}",
+                "TBD",
+                "n/a",
+                "00/00/0000",
+                "unknown",
+            )[pick]
+        )
     return out

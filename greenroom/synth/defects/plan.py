@@ -17,22 +17,30 @@ import pyarrow as pa
 from greenroom.synth.rates import FEED_DEFECTS, REJECTABLE, RULE, DefectKind
 from greenroom.synth.streams import rng_for
 
-DEFECTS_SCHEMA = pa.schema([
-    ("source", pa.string()),
-    ("source_record_id", pa.string()),
-    ("defect", pa.string()),
-    ("rejectable", pa.bool_()),
-    ("field", pa.string()),
-    ("rule", pa.string()),
-    ("detail", pa.string()),
-])
+DEFECTS_SCHEMA = pa.schema(
+    [
+        ("source", pa.string()),
+        ("source_record_id", pa.string()),
+        ("defect", pa.string()),
+        ("rejectable", pa.bool_()),
+        ("field", pa.string()),
+        ("rule", pa.string()),
+        ("detail", pa.string()),
+    ]
+)
 
 
 class DefectPlan:
     """The defect (or none) of each of ``n`` records of ``feed``."""
 
-    def __init__(self, feed: str, n: int, seed: int, rates: Mapping[str, float],
-                 eligible: Mapping[DefectKind, np.ndarray] | None = None) -> None:
+    def __init__(
+        self,
+        feed: str,
+        n: int,
+        seed: int,
+        rates: Mapping[str, float],
+        eligible: Mapping[DefectKind, np.ndarray] | None = None,
+    ) -> None:
         self.feed = feed
         self.kinds = FEED_DEFECTS[feed]
         u = rng_for(seed, "defects", feed).random(n)
@@ -61,22 +69,32 @@ class DefectLog:
         self.feed = feed
         self._parts: list[pa.Table] = []
 
-    def add(self, kind: DefectKind, ids: pa.Array, field: str | pa.Array,
-            detail: pa.Array | list[str | None] | None = None) -> None:
+    def add(
+        self,
+        kind: DefectKind,
+        ids: pa.Array,
+        field: str | pa.Array,
+        detail: pa.Array | list[str | None] | None = None,
+    ) -> None:
         n = len(ids)
         if n == 0:
             return
         fields = pa.array([field] * n, pa.string()) if isinstance(field, str) else field
         details = pa.nulls(n, pa.string()) if detail is None else pa.array(detail, pa.string())
-        self._parts.append(pa.table({
-            "source": pa.array([self.feed] * n, pa.string()),
-            "source_record_id": pa.array(ids, pa.string()),
-            "defect": pa.array([kind] * n, pa.string()),
-            "rejectable": pa.array([REJECTABLE[kind]] * n, pa.bool_()),
-            "field": fields,
-            "rule": pa.array([RULE[kind]] * n, pa.string()),
-            "detail": details,
-        }, schema=DEFECTS_SCHEMA))
+        self._parts.append(
+            pa.table(
+                {
+                    "source": pa.array([self.feed] * n, pa.string()),
+                    "source_record_id": pa.array(ids, pa.string()),
+                    "defect": pa.array([kind] * n, pa.string()),
+                    "rejectable": pa.array([REJECTABLE[kind]] * n, pa.bool_()),
+                    "field": fields,
+                    "rule": pa.array([RULE[kind]] * n, pa.string()),
+                    "detail": details,
+                },
+                schema=DEFECTS_SCHEMA,
+            )
+        )
 
     def table(self) -> pa.Table:
         if not self._parts:

@@ -76,14 +76,18 @@ def json_lines(columns: Sequence[Column], idx: np.ndarray) -> bytes:
     return chars.to_bytes(chars.hstack(parts))
 
 
-def fragment(key: str, first: bool = False, quoted: bool = True) -> Callable[[np.ndarray], np.ndarray]:
+def fragment(
+    key: str, first: bool = False, quoted: bool = True
+) -> Callable[[np.ndarray], np.ndarray]:
     """Wrap a value matrix as a JSON ``"key": value`` fragment."""
     lead = "" if first else ", "
 
     def wrap(value: np.ndarray) -> np.ndarray:
         n = len(value)
         if quoted:
-            return chars.hstack([chars.literal(n, f'{lead}"{key}": "'), value, chars.literal(n, '"')])
+            return chars.hstack(
+                [chars.literal(n, f'{lead}"{key}": "'), value, chars.literal(n, '"')]
+            )
         return chars.hstack([chars.literal(n, f'{lead}"{key}": '), value])
 
     return wrap

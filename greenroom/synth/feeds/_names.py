@@ -12,8 +12,14 @@ def non_ascii(names: list[str]) -> np.ndarray:
     return np.array([has_non_ascii(n) for n in names], dtype=bool)
 
 
-def broken_names(rng: np.random.Generator, plan: DefectPlan, log: DefectLog, ids: list[str],
-                 names: list[str], field: str) -> list[str]:
+def broken_names(
+    rng: np.random.Generator,
+    plan: DefectPlan,
+    log: DefectLog,
+    ids: list[str],
+    names: list[str],
+    field: str,
+) -> list[str]:
     """``names`` with the planned `name_variant` and `mojibake` defects applied and logged."""
     out = list(names)
     for kind in ("name_variant", "mojibake"):

@@ -43,7 +43,9 @@ def channel_sales(world: World, channel: str) -> ChannelSales:
     concert = np_col(sales, "_concert_idx")[rows].astype(np.int64)
     venue = np_col(world.concerts, "_venue_idx")[concert]
     ms = np_col(sales, "_ms")[rows]
-    ids = chars.hstack([chars.literal(n, SALE_PREFIX[channel]), chars.digits(np.arange(1, n + 1), 9)])
+    ids = chars.hstack(
+        [chars.literal(n, SALE_PREFIX[channel]), chars.digits(np.arange(1, n + 1), 9)]
+    )
     return ChannelSales(
         n=n,
         ids=ids,
@@ -54,7 +56,9 @@ def channel_sales(world: World, channel: str) -> ChannelSales:
         qty=np.asarray(sales["quantity"].to_numpy())[rows],
         cents=np_col(sales, "_cents")[rows],
         ms=ms,
-        segment=np_col(world.customers, "_segment_idx").astype(np.int64)[np_col(sales, "_customer_idx")[rows]],
+        segment=np_col(world.customers, "_segment_idx").astype(np.int64)[
+            np_col(sales, "_customer_idx")[rows]
+        ],
         currency=np.asarray(world.venues["currency"].to_numpy(zero_copy_only=False))[venue],
         year=calendar.civil(ms // calendar.MS_PER_DAY)[0],
     )

@@ -19,12 +19,14 @@ from greenroom.synth.streams import rng_for
 
 EntityType = Literal["artist", "venue", "concert", "customer", "ticket_sale"]
 
-ENTITIES_SCHEMA = pa.schema([
-    ("entity_type", pa.string()),
-    ("source", pa.string()),
-    ("source_record_id", pa.string()),
-    ("true_entity_id", pa.string()),
-])
+ENTITIES_SCHEMA = pa.schema(
+    [
+        ("entity_type", pa.string()),
+        ("source", pa.string()),
+        ("source_record_id", pa.string()),
+        ("true_entity_id", pa.string()),
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,9 @@ class FeedContext:
     def rng(self, feed: str, *purpose: str) -> np.random.Generator:
         return rng_for(self.seed, "feed", feed, *purpose)
 
-    def plan(self, feed: str, n: int, eligible: Mapping[DefectKind, np.ndarray] | None = None) -> DefectPlan:
+    def plan(
+        self, feed: str, n: int, eligible: Mapping[DefectKind, np.ndarray] | None = None
+    ) -> DefectPlan:
         return DefectPlan(feed, n, self.seed, self.rates, eligible)
 
     def path(self, feed: str, name: str) -> tuple[Path, str]:
@@ -60,21 +64,29 @@ def constant(value: str, n: int) -> pa.Array:
     return pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, dtype=np.int8)), pa.array([value]))
 
 
-def entities(entity_type: EntityType, feed: str, record_ids: pa.Array | pa.ChunkedArray,
-             true_ids: pa.Array | pa.ChunkedArray) -> pa.Table:
+def entities(
+    entity_type: EntityType,
+    feed: str,
+    record_ids: pa.Array | pa.ChunkedArray,
+    true_ids: pa.Array | pa.ChunkedArray,
+) -> pa.Table:
     """Truth rows: the true entity behind each record id of ``feed``."""
     n = len(record_ids)
-    return pa.table({
-        "entity_type": constant(entity_type, n),
-        "source": constant(feed, n),
-        "source_record_id": record_ids,
-        "true_entity_id": true_ids,
-    }).cast(ENTITIES_SCHEMA)
+    return pa.table(
+        {
+            "entity_type": constant(entity_type, n),
+            "source": constant(feed, n),
+            "source_record_id": record_ids,
+            "true_entity_id": true_ids,
+        }
+    ).cast(ENTITIES_SCHEMA)
 
 
 def write_json(path: Path, document: Any) -> None:
     """A JSON document, UTF-8, compact but one record per line for readability."""
-    path.write_text(json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8"
+    )
 
 
 def write_csv(path: Path, table: pa.Table) -> None:

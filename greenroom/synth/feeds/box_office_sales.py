@@ -59,7 +59,12 @@ def box_office_sales(world: World, ctx: FeedContext) -> FeedResult:
     mixed = np.flatnonzero(plan.mask("mixed_date_format"))
     alt = mixed_timestamps(rng, s.ms[mixed], seconds=True)
     cols["purchased_at"].override(mixed, alt)
-    log.add("mixed_date_format", ids.take(mixed), "purchased_at", chars.to_strings(alt) if len(mixed) else None)
+    log.add(
+        "mixed_date_format",
+        ids.take(mixed),
+        "purchased_at",
+        chars.to_strings(alt) if len(mixed) else None,
+    )
     bad = np.flatnonzero(plan.mask("bad_date"))
     broken = bad_dates(rng, s.ms[bad], with_time=True)
     cols["purchased_at"].override(bad, text_table(broken))
@@ -69,11 +74,17 @@ def box_office_sales(world: World, ctx: FeedContext) -> FeedResult:
     which = rng.integers(len(_REQUIRED), size=len(missing))
     for w, field in enumerate(_REQUIRED):
         cols[field].blank(missing[which == w])
-    log.add("missing_required", ids.take(missing), pa.array([_REQUIRED[w] for w in which], pa.string()))
+    log.add(
+        "missing_required", ids.take(missing), pa.array([_REQUIRED[w] for w in which], pa.string())
+    )
 
     unknown = np.flatnonzero(plan.mask("unknown_reference"))
     existing = set(world.concerts["promoter_id"].to_pylist())
-    fake = unknown_ids(existing, lambda k: [f"PRM-{x:06d}" for x in rng.integers(1, 1_000_000, size=k)], len(unknown))
+    fake = unknown_ids(
+        existing,
+        lambda k: [f"PRM-{x:06d}" for x in rng.integers(1, 1_000_000, size=k)],
+        len(unknown),
+    )
     cols["event_ref"].override(unknown, text_table(fake))
     log.add("unknown_reference", ids.take(unknown), "event_ref", fake)
 

@@ -30,25 +30,38 @@ def crm_customers(world: World, ctx: FeedContext) -> FeedResult:
     n = cus.num_rows
     ids = cus["crm_id"].combine_chunks()
     first, last = cus["first_name"].combine_chunks(), cus["last_name"].combine_chunks()
-    accented = ~np.asarray(pc.and_(pc.string_is_ascii(first), pc.string_is_ascii(last)).to_numpy(zero_copy_only=False))
+    accented = ~np.asarray(
+        pc.and_(pc.string_is_ascii(first), pc.string_is_ascii(last)).to_numpy(zero_copy_only=False)
+    )
     rng = ctx.rng(FEED)
     plan = ctx.plan(FEED, n, {"mojibake": accented})
     log = DefectLog(FEED)
-    columns: dict[str, pa.Array] = {"first_name": first, "last_name": last, "email": cus["email"].combine_chunks()}
+    columns: dict[str, pa.Array] = {
+        "first_name": first,
+        "last_name": last,
+        "email": cus["email"].combine_chunks(),
+    }
 
     moji = np.flatnonzero(plan.mask("mojibake"))
     if len(moji):
         f, la = first.take(moji).to_pylist(), last.take(moji).to_pylist()
         columns["first_name"] = _patched(columns["first_name"], moji, [mojibake(x) for x in f])
         columns["last_name"] = _patched(columns["last_name"], moji, [mojibake(x) for x in la])
-        log.add("mojibake", ids.take(moji), "first_name,last_name", [f"{a} {b} -> {mojibake(a)} {mojibake(b)}" for a, b in zip(f, la, strict=True)])
+        log.add(
+            "mojibake",
+            ids.take(moji),
+            "first_name,last_name",
+            [f"{a} {b} -> {mojibake(a)} {mojibake(b)}" for a, b in zip(f, la, strict=True)],
+        )
     missing = np.flatnonzero(plan.mask("missing_required"))
     which = rng.integers(len(_REQUIRED), size=len(missing))
     for w, field in enumerate(_REQUIRED):
         rows = missing[which == w]
         if len(rows):
             columns[field] = _patched(columns[field], rows, [None] * len(rows))
-    log.add("missing_required", ids.take(missing), pa.array([_REQUIRED[w] for w in which], pa.string()))
+    log.add(
+        "missing_required", ids.take(missing), pa.array([_REQUIRED[w] for w in which], pa.string())
+    )
 
     birth, signup = days_of(cus["birth_date"]), days_of(cus["signup_date"])
     style = np.zeros(n, dtype=np.int64)  # 0 = ISO
@@ -67,24 +80,30 @@ def crm_customers(world: World, ctx: FeedContext) -> FeedResult:
                 wide[rows, : alt.shape[1]] = alt
                 mat = wide
         texts[name] = chars.to_strings(mat)
-    log.add("mixed_date_format", ids.filter(pa.array(mixed)), "birth_date,signup_date",
-            texts["signup_date"].filter(pa.array(mixed)))
+    log.add(
+        "mixed_date_format",
+        ids.filter(pa.array(mixed)),
+        "birth_date,signup_date",
+        texts["signup_date"].filter(pa.array(mixed)),
+    )
     bad = np.flatnonzero(plan.mask("bad_date"))
     broken = bad_dates(rng, signup[bad] * calendar.MS_PER_DAY, with_time=False)
     texts["signup_date"] = _patched(texts["signup_date"], bad, list(broken))
     log.add("bad_date", ids.take(bad), "signup_date", broken)
 
-    table = pa.table({
-        "customer_id": ids,
-        "first_name": columns["first_name"],
-        "last_name": columns["last_name"],
-        "email": columns["email"],
-        "birth_date": texts["birth_date"],
-        "city": cus["city"],
-        "country": cus["country"],
-        "segment": cus["segment"],
-        "signup_date": texts["signup_date"],
-    })
+    table = pa.table(
+        {
+            "customer_id": ids,
+            "first_name": columns["first_name"],
+            "last_name": columns["last_name"],
+            "email": columns["email"],
+            "birth_date": texts["birth_date"],
+            "city": cus["city"],
+            "country": cus["country"],
+            "segment": cus["segment"],
+            "signup_date": texts["signup_date"],
+        }
+    )
     path, rel = ctx.path(FEED, "customers.csv")
     write_csv(path, table)
     return result(FEED, [rel], n, entities("customer", FEED, ids, cus["customer_id"]), log)

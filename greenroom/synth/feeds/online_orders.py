@@ -34,13 +34,23 @@ def online_orders(world: World, ctx: FeedContext) -> FeedResult:
 
     cols = {
         "order_id": Column(s.n, lambda i: fragment("order_id", first=True)(s.ids[i])),
-        "concert_ref": Column(s.n, lambda i: fragment("concert_ref")(take_rows(events, s.concert[i]))),
-        "customer_id": Column(s.n, lambda i: fragment("customer_id")(take_rows(crm, s.customer[i]))),
+        "concert_ref": Column(
+            s.n, lambda i: fragment("concert_ref")(take_rows(events, s.concert[i]))
+        ),
+        "customer_id": Column(
+            s.n, lambda i: fragment("customer_id")(take_rows(crm, s.customer[i]))
+        ),
         "tier": Column(s.n, lambda i: fragment("tier")(tier_text(s.tier[i]))),
-        "quantity": Column(s.n, lambda i: fragment("quantity", quoted=False)(chars.digits(s.qty[i], 1))),
-        "unit_price": Column(s.n, lambda i: fragment("unit_price", quoted=False)(chars.amount(shown_cents[i], 7))),
+        "quantity": Column(
+            s.n, lambda i: fragment("quantity", quoted=False)(chars.digits(s.qty[i], 1))
+        ),
+        "unit_price": Column(
+            s.n, lambda i: fragment("unit_price", quoted=False)(chars.amount(shown_cents[i], 7))
+        ),
         "currency": Column(s.n, lambda i: fragment("currency")(np.repeat(usd, len(i), axis=0))),
-        "ordered_at": Column(s.n, lambda i: fragment("ordered_at")(calendar.timestamp_text(s.ms[i], "iso_z"))),
+        "ordered_at": Column(
+            s.n, lambda i: fragment("ordered_at")(calendar.timestamp_text(s.ms[i], "iso_z"))
+        ),
         "segment": Column(s.n, lambda i: fragment("segment")(segment_text(s.segment[i]))),
     }
     local = np.flatnonzero(plan.mask("local_currency"))
@@ -58,10 +68,16 @@ def online_orders(world: World, ctx: FeedContext) -> FeedResult:
     which = rng.integers(len(_REQUIRED), size=len(missing))
     for w, field in enumerate(_REQUIRED):
         cols[field].blank(missing[which == w])
-    log.add("missing_required", ids.take(missing), pa.array([_REQUIRED[w] for w in which], pa.string()))
+    log.add(
+        "missing_required", ids.take(missing), pa.array([_REQUIRED[w] for w in which], pa.string())
+    )
     unknown = np.flatnonzero(plan.mask("unknown_reference"))
     existing = set(world.concerts["promoter_id"].to_pylist())
-    fake = unknown_ids(existing, lambda k: [f"PRM-{x:06d}" for x in rng.integers(1, 1_000_000, size=k)], len(unknown))
+    fake = unknown_ids(
+        existing,
+        lambda k: [f"PRM-{x:06d}" for x in rng.integers(1, 1_000_000, size=k)],
+        len(unknown),
+    )
     cols["concert_ref"].override(unknown, fragment("concert_ref")(text_table(fake)))
     log.add("unknown_reference", ids.take(unknown), "concert_ref", fake)
 

@@ -35,8 +35,12 @@ def spotify_artists(world: World, ctx: FeedContext) -> FeedResult:
     records: list[dict[str, Any]] = []
     for i in range(n):
         rec: dict[str, Any] = {
-            "id": ids[i], "name": shown[i], "type": "artist", "uri": f"spotify:artist:{ids[i]}",
-            "genres": genres[i], "popularity": popularity[i],
+            "id": ids[i],
+            "name": shown[i],
+            "type": "artist",
+            "uri": f"spotify:artist:{ids[i]}",
+            "genres": genres[i],
+            "popularity": popularity[i],
             "followers": {"href": None, "total": followers[i]},
             "external_urls": {"spotify": f"https://open.spotify.com/artist/{ids[i]}"},
         }
@@ -49,4 +53,6 @@ def spotify_artists(world: World, ctx: FeedContext) -> FeedResult:
         records.append(rec)
     path, rel = ctx.path(FEED, "artists.json")
     write_json(path, {"artists": records})
-    return result(FEED, [rel], n, entities("artist", FEED, art["spotify_id"], art["artist_id"]), log)
+    return result(
+        FEED, [rel], n, entities("artist", FEED, art["spotify_id"], art["artist_id"]), log
+    )

@@ -25,8 +25,13 @@ OUT_OF_ORDER_RATE = 0.05
 LATE_RATE = 0.01
 
 
-def emission_delays(rng: np.random.Generator, occurred: np.ndarray, limit_ms: int | None,
-                    out_of_order_rate: float, late_rate: float) -> np.ndarray:
+def emission_delays(
+    rng: np.random.Generator,
+    occurred: np.ndarray,
+    limit_ms: int | None,
+    out_of_order_rate: float,
+    late_rate: float,
+) -> np.ndarray:
     """Milliseconds from occurrence to emission for each event (late ones stay before ``limit_ms``)."""
     n = len(occurred)
     delay = rng.integers(40, 800, size=n)
@@ -64,13 +69,24 @@ def stream_sales(world: World, ctx: FeedContext) -> FeedResult:
         Column(s.n, lambda i: fragment("customer_id")(take_rows(crm, s.customer[i]))),
         Column(s.n, lambda i: fragment("tier")(tier_text(s.tier[i]))),
         Column(s.n, lambda i: fragment("quantity", quoted=False)(chars.digits(s.qty[i], 1))),
-        Column(s.n, lambda i: fragment("unit_price", quoted=False)(chars.amount(shown_cents[i], 7))),
+        Column(
+            s.n, lambda i: fragment("unit_price", quoted=False)(chars.amount(shown_cents[i], 7))
+        ),
         Column(s.n, lambda i: chars.literal(len(i), ', "currency": "USD"')),
-        Column(s.n, lambda i: fragment("occurred_at")(calendar.timestamp_text(s.ms[i], "iso_ms_z"))),
-        Column(s.n, lambda i: fragment("emitted_at")(calendar.timestamp_text(emitted[i], "iso_ms_z"))),
+        Column(
+            s.n, lambda i: fragment("occurred_at")(calendar.timestamp_text(s.ms[i], "iso_ms_z"))
+        ),
+        Column(
+            s.n, lambda i: fragment("emitted_at")(calendar.timestamp_text(emitted[i], "iso_ms_z"))
+        ),
         Column(s.n, lambda i: fragment("partition_key")(keys[i])),
     ]
-    by_name = {"event_ref": cols[3], "customer_id": cols[4], "quantity": cols[6], "unit_price": cols[7]}
+    by_name = {
+        "event_ref": cols[3],
+        "customer_id": cols[4],
+        "quantity": cols[6],
+        "unit_price": cols[7],
+    }
     negative = np.flatnonzero(plan.mask("negative_price"))
     shown_cents[negative] = -shown_cents[negative]
     log.add("negative_price", ids.take(negative), "unit_price")
@@ -80,11 +96,18 @@ def stream_sales(world: World, ctx: FeedContext) -> FeedResult:
         by_name[field].blank(missing[which == w])
     keys[missing[which == 0]] = 0
     keys[missing[which == 0], : s.ids.shape[1]] = s.ids[missing[which == 0]]
-    log.add("missing_required", ids.take(missing), pa.array([_REQUIRED[w] for w in which], pa.string()))
+    log.add(
+        "missing_required", ids.take(missing), pa.array([_REQUIRED[w] for w in which], pa.string())
+    )
     unknown = np.flatnonzero(plan.mask("unknown_reference"))
     known = set(world.concerts["ticketmaster_event_id"].drop_null().to_pylist())
-    fake_ids = unknown_ids(known, lambda k: chars.to_strings(
-        chars.hstack([chars.literal(k, "vvG1"), chars.tokens(rng, k, 12)])).to_pylist(), len(unknown))
+    fake_ids = unknown_ids(
+        known,
+        lambda k: chars.to_strings(
+            chars.hstack([chars.literal(k, "vvG1"), chars.tokens(rng, k, 12)])
+        ).to_pylist(),
+        len(unknown),
+    )
     fake = text_table(fake_ids) if fake_ids else np.zeros((0, 16), dtype=np.uint8)
     refs[unknown], keys[unknown] = 0, 0
     refs[unknown, : fake.shape[1]] = fake
@@ -94,7 +117,9 @@ def stream_sales(world: World, ctx: FeedContext) -> FeedResult:
     replay = np.flatnonzero(plan.mask("replayed_event"))
     log.add("replayed_event", ids.take(replay), "event_id")
     rows = np.concatenate([np.arange(s.n), replay])
-    delivered = np.concatenate([emitted, emitted[replay] + rng.integers(1_000, 1_800_000, size=len(replay))])
+    delivered = np.concatenate(
+        [emitted, emitted[replay] + rng.integers(1_000, 1_800_000, size=len(replay))]
+    )
     rows = rows[np.lexsort((np.arange(len(rows)), delivered))]
     path, rel = ctx.path(FEED, "events.ndjson")
     with path.open("wb") as fh:

@@ -45,40 +45,76 @@ def ticketmaster_events(world: World, ctx: FeedContext) -> FeedResult:
     gone = {i: ("venue", "date")[int(rng.integers(2))] for i in np.flatnonzero(missing).tolist()}
     log.add("missing_required", [ids[i] for i in gone], pa.array(list(gone.values()), pa.string()))
     unknown = np.flatnonzero(plan.mask("unknown_reference")).tolist()
-    fake = unknown_ids(set(world.venues["ticketmaster_id"].drop_null().to_pylist()),
-                       lambda k: chars.to_strings(chars.hstack([chars.literal(k, "KovZpZA"), chars.tokens(rng, k, 5)])).to_pylist(),
-                       len(unknown))
+    fake = unknown_ids(
+        set(world.venues["ticketmaster_id"].drop_null().to_pylist()),
+        lambda k: chars.to_strings(
+            chars.hstack([chars.literal(k, "KovZpZA"), chars.tokens(rng, k, 5)])
+        ).to_pylist(),
+        len(unknown),
+    )
     for j, i in enumerate(unknown):
         venue[i] = fake[j]
     log.add("unknown_reference", [ids[i] for i in unknown], "_embedded.venues[0].id", fake)
 
     local_ms = np_col(con, "_local_ms")
     local_date = chars.to_strings(calendar.date_text(local_ms // calendar.MS_PER_DAY)).to_pylist()
-    local_time = [t[11:] for t in chars.to_strings(calendar.timestamp_text(local_ms, "iso_local")).to_pylist()]
+    local_time = [
+        t[11:] for t in chars.to_strings(calendar.timestamp_text(local_ms, "iso_local")).to_pylist()
+    ]
     utc = chars.to_strings(calendar.timestamp_text(np_col(con, "_event_ms"), "iso_z")).to_pylist()
-    onsale = chars.to_strings(calendar.timestamp_text(np_col(con, "_onsale_ms"), "iso_z")).to_pylist()
+    onsale = chars.to_strings(
+        calendar.timestamp_text(np_col(con, "_onsale_ms"), "iso_z")
+    ).to_pylist()
     cents = np.stack([np_col(con, "_ga_c"), np_col(con, "_res_c"), np_col(con, "_vip_c")], axis=1)
     status = con["status"].to_pylist()
     records: list[dict[str, Any]] = []
     for i in range(n):
-        start: dict[str, Any] = {"localDate": local_date[i], "localTime": local_time[i], "dateTime": utc[i]}
+        start: dict[str, Any] = {
+            "localDate": local_date[i],
+            "localTime": local_time[i],
+            "dateTime": utc[i],
+        }
         if gone.get(i) == "date":
             start = {"noSpecificTime": False}
         att: dict[str, Any] = {"id": attraction[i], "name": shown[i], "type": "attraction"}
         if mbid[i]:
             att["externalLinks"] = {"musicbrainz": [{"id": mbid[i]}]}
-        embedded: dict[str, Any] = {"venues": [] if gone.get(i) == "venue" else [{"id": venue[i]}],
-                                    "attractions": [att]}
-        records.append({
-            "id": ids[i], "name": shown[i], "type": "event", "locale": "en-us",
-            "dates": {"start": start, "timezone": zone[i], "status": {"code": _STATUS[status[i]]}},
-            "sales": {"public": {"startDateTime": onsale[i]}},
-            "priceRanges": [{"type": _TIERS[t], "currency": "USD", "min": cents[i, t] / 100, "max": cents[i, t] / 100}
-                            for t in range(3) if cents[i, t] >= 0],
-            "_embedded": embedded,
-        })
+        embedded: dict[str, Any] = {
+            "venues": [] if gone.get(i) == "venue" else [{"id": venue[i]}],
+            "attractions": [att],
+        }
+        records.append(
+            {
+                "id": ids[i],
+                "name": shown[i],
+                "type": "event",
+                "locale": "en-us",
+                "dates": {
+                    "start": start,
+                    "timezone": zone[i],
+                    "status": {"code": _STATUS[status[i]]},
+                },
+                "sales": {"public": {"startDateTime": onsale[i]}},
+                "priceRanges": [
+                    {
+                        "type": _TIERS[t],
+                        "currency": "USD",
+                        "min": cents[i, t] / 100,
+                        "max": cents[i, t] / 100,
+                    }
+                    for t in range(3)
+                    if cents[i, t] >= 0
+                ],
+                "_embedded": embedded,
+            }
+        )
     path, rel = ctx.path(FEED, "events.json")
-    write_json(path, {"_embedded": {"events": records},
-                      "page": {"size": n, "totalElements": n, "totalPages": 1, "number": 0}})
+    write_json(
+        path,
+        {
+            "_embedded": {"events": records},
+            "page": {"size": n, "totalElements": n, "totalPages": 1, "number": 0},
+        },
+    )
     ents = entities("concert", FEED, con["ticketmaster_event_id"], con["concert_id"])
     return result(FEED, [rel], n, ents, log)

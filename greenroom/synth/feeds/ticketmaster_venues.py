@@ -35,16 +35,34 @@ def ticketmaster_venues(world: World, ctx: FeedContext) -> FeedResult:
     styles = iter(missing_style(rng, int(missing.sum())))
     log.add("missing_required", [ids[i] for i in np.flatnonzero(missing)], "name")
     records: list[dict[str, Any]] = []
-    cols = ["city", "region", "country", "country_name", "latitude", "longitude", "timezone",
-            "capacity", "venue_type", "street"]
+    cols = [
+        "city",
+        "region",
+        "country",
+        "country_name",
+        "latitude",
+        "longitude",
+        "timezone",
+        "capacity",
+        "venue_type",
+        "street",
+    ]
     for i, row in enumerate(ven.select(cols).to_pylist()):
         rec: dict[str, Any] = {
-            "id": ids[i], "name": shown[i], "type": "venue", "locale": "en-us",
-            "city": {"name": row["city"]}, "state": {"name": row["region"]},
+            "id": ids[i],
+            "name": shown[i],
+            "type": "venue",
+            "locale": "en-us",
+            "city": {"name": row["city"]},
+            "state": {"name": row["region"]},
             "country": {"countryCode": row["country"], "name": row["country_name"]},
             "address": {"line1": row["street"]},
-            "location": {"longitude": f"{row['longitude']:.4f}", "latitude": f"{row['latitude']:.4f}"},
-            "timezone": row["timezone"], "generalInfo": {"generalRule": _RULES[row["venue_type"]]},
+            "location": {
+                "longitude": f"{row['longitude']:.4f}",
+                "latitude": f"{row['latitude']:.4f}",
+            },
+            "timezone": row["timezone"],
+            "generalInfo": {"generalRule": _RULES[row["venue_type"]]},
             "capacity": row["capacity"],
         }
         if missing[i]:
@@ -55,6 +73,13 @@ def ticketmaster_venues(world: World, ctx: FeedContext) -> FeedResult:
                 rec["name"] = None if style == "null" else ""
         records.append(rec)
     path, rel = ctx.path(FEED, "venues.json")
-    write_json(path, {"_embedded": {"venues": records},
-                      "page": {"size": n, "totalElements": n, "totalPages": 1, "number": 0}})
-    return result(FEED, [rel], n, entities("venue", FEED, ven["ticketmaster_id"], ven["venue_id"]), log)
+    write_json(
+        path,
+        {
+            "_embedded": {"venues": records},
+            "page": {"size": n, "totalElements": n, "totalPages": 1, "number": 0},
+        },
+    )
+    return result(
+        FEED, [rel], n, entities("venue", FEED, ven["ticketmaster_id"], ven["venue_id"]), log
+    )

@@ -35,7 +35,11 @@ def venue_registry(world: World, ctx: FeedContext) -> FeedResult:
     which = rng.integers(len(_REQUIRED), size=len(missing))
     for i, w in zip(missing.tolist(), which.tolist(), strict=True):
         (shown, city, capacity)[w][i] = None
-    log.add("missing_required", [ids[i] for i in missing], pa.array([_REQUIRED[w] for w in which], pa.string()))
+    log.add(
+        "missing_required",
+        [ids[i] for i in missing],
+        pa.array([_REQUIRED[w] for w in which], pa.string()),
+    )
 
     lat = np.asarray(ven["latitude"].to_numpy()).copy()
     lon = np.asarray(ven["longitude"].to_numpy()).copy()
@@ -65,20 +69,22 @@ def venue_registry(world: World, ctx: FeedContext) -> FeedResult:
         log.add("mixed_date_format", [ids[i] for i in np.flatnonzero(mixed)], "opened", alt)
         opened = pa.array(values, pa.string())
 
-    table = pa.table({
-        "registry_id": ven["registry_id"],
-        "venue_name": pa.array(shown, pa.string()),
-        "street": ven["street"],
-        "city": pa.array(city, pa.string()),
-        "region": ven["region"],
-        "country": ven["country_name"],
-        "latitude": pa.array([f"{x:.4f}" for x in lat.tolist()], pa.string()),
-        "longitude": pa.array([f"{x:.4f}" for x in lon.tolist()], pa.string()),
-        "capacity": pa.array(capacity, pa.string()),
-        "venue_type": ven["venue_type"],
-        "amenities": pc.binary_join(ven["amenities"], ";"),
-        "opened": opened,
-    })
+    table = pa.table(
+        {
+            "registry_id": ven["registry_id"],
+            "venue_name": pa.array(shown, pa.string()),
+            "street": ven["street"],
+            "city": pa.array(city, pa.string()),
+            "region": ven["region"],
+            "country": ven["country_name"],
+            "latitude": pa.array([f"{x:.4f}" for x in lat.tolist()], pa.string()),
+            "longitude": pa.array([f"{x:.4f}" for x in lon.tolist()], pa.string()),
+            "capacity": pa.array(capacity, pa.string()),
+            "venue_type": ven["venue_type"],
+            "amenities": pc.binary_join(ven["amenities"], ";"),
+            "opened": opened,
+        }
+    )
     path, rel = ctx.path(FEED, "venues.csv")
     write_csv(path, table)
     return result(FEED, [rel], n, entities("venue", FEED, ven["registry_id"], ven["venue_id"]), log)

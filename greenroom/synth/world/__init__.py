@@ -35,8 +35,9 @@ class World:
     sales: pa.Table
 
 
-def build_world(spec: ScaleSpec, seed: int, today: dt.date,
-                progress: Callable[[str], None] | None = None) -> World:
+def build_world(
+    spec: ScaleSpec, seed: int, today: dt.date, progress: Callable[[str], None] | None = None
+) -> World:
     say = progress or (lambda _msg: None)
     say(f"world: {spec.artists} artists, {spec.venues} venues")
     artists = build_artists(seed, spec.artists, today)

@@ -15,16 +15,51 @@ from greenroom.synth.world.columns import dates
 from greenroom.synth.world.names import artist_names
 
 GENRES: tuple[str, ...] = (
-    "rock", "hard rock", "metal", "punk", "indie", "alternative", "grunge", "blues rock",
-    "progressive rock", "pop rock", "folk rock", "post-punk", "shoegaze", "garage rock", "emo",
+    "rock",
+    "hard rock",
+    "metal",
+    "punk",
+    "indie",
+    "alternative",
+    "grunge",
+    "blues rock",
+    "progressive rock",
+    "pop rock",
+    "folk rock",
+    "post-punk",
+    "shoegaze",
+    "garage rock",
+    "emo",
     "psychedelic rock",
 )
 GENRE_WEIGHTS = np.array([16, 8, 10, 8, 14, 10, 3, 4, 4, 7, 4, 4, 2, 3, 2, 1], dtype=np.float64)
 GENRE_WEIGHTS /= GENRE_WEIGHTS.sum()
 
-_COUNTRIES = ("US", "GB", "CA", "AU", "DE", "SE", "FR", "NL", "IE", "NO", "FI", "JP", "BR", "MX",
-              "ES", "IT", "NZ", "DK", "IS", "AR")
-_COUNTRY_W = np.array([30, 18, 5, 5, 6, 5, 3, 3, 3, 2, 3, 3, 3, 2, 2, 2, 2, 1, 1, 1], dtype=np.float64)
+_COUNTRIES = (
+    "US",
+    "GB",
+    "CA",
+    "AU",
+    "DE",
+    "SE",
+    "FR",
+    "NL",
+    "IE",
+    "NO",
+    "FI",
+    "JP",
+    "BR",
+    "MX",
+    "ES",
+    "IT",
+    "NZ",
+    "DK",
+    "IS",
+    "AR",
+)
+_COUNTRY_W = np.array(
+    [30, 18, 5, 5, 6, 5, 3, 3, 3, 2, 3, 3, 3, 2, 2, 2, 2, 1, 1, 1], dtype=np.float64
+)
 
 
 def build_artists(seed: int, n: int, today: dt.date) -> pa.Table:
@@ -45,7 +80,9 @@ def build_artists(seed: int, n: int, today: dt.date) -> pa.Table:
     first, last = rng.integers(len(w.first_names), size=(2, n, 6))
     sizes = np.where(solo, 1, rng.integers(2, 7, size=n))
     members = [
-        [names[i]] if solo[i] else [f"{w.first_names[first[i, j]]} {w.last_names[last[i, j]]}" for j in range(sizes[i])]
+        [names[i]]
+        if solo[i]
+        else [f"{w.first_names[first[i, j]]} {w.last_names[last[i, j]]}" for j in range(sizes[i])]
         for i in range(n)
     ]
     year = rng.integers(1965, today.year - 1, size=n)
@@ -55,21 +92,27 @@ def build_artists(seed: int, n: int, today: dt.date) -> pa.Table:
     in_spotify = (rng.random(n) < 0.85) | ~in_mb
     mbids = chars.to_strings(chars.uuid4(rng, n))
     spotify = chars.to_strings(chars.tokens(rng, n, 22))
-    attraction = chars.to_strings(chars.hstack([chars.literal(n, "K8vZ917"), chars.unique_tokens(rng, n, 5)]))
+    attraction = chars.to_strings(
+        chars.hstack([chars.literal(n, "K8vZ917"), chars.unique_tokens(rng, n, 5)])
+    )
     followers = np.round(np.exp(4 + popularity / 100 * 11 + rng.normal(0, 0.4, n))).astype(np.int64)
-    return pa.table({
-        "artist_id": chars.to_strings(chars.hstack([chars.literal(n, "A"), chars.digits(np.arange(1, n + 1), 5)])),
-        "name": pa.array(names, pa.string()),
-        "kind": pa.array(np.where(solo, "Person", "Group"), pa.string()),
-        "genres": pa.array(genres, pa.list_(pa.string())),
-        "primary_genre": pa.array([g[0] for g in genres], pa.string()),
-        "popularity": pa.array(popularity, pa.float64()),
-        "formation_date": dates(formed),
-        "members": pa.array(members, pa.list_(pa.string())),
-        "country": pa.array([_COUNTRIES[c] for c in country.tolist()], pa.string()),
-        "musicbrainz_id": pa.array(mbids.to_pylist(), pa.string(), mask=~in_mb),
-        "spotify_id": pa.array(spotify.to_pylist(), pa.string(), mask=~in_spotify),
-        "ticketmaster_attraction_id": attraction,
-        "spotify_followers": pa.array(followers, pa.int64()),
-        "_genre_idx": pa.array(primary.astype(np.int32)),
-    })
+    return pa.table(
+        {
+            "artist_id": chars.to_strings(
+                chars.hstack([chars.literal(n, "A"), chars.digits(np.arange(1, n + 1), 5)])
+            ),
+            "name": pa.array(names, pa.string()),
+            "kind": pa.array(np.where(solo, "Person", "Group"), pa.string()),
+            "genres": pa.array(genres, pa.list_(pa.string())),
+            "primary_genre": pa.array([g[0] for g in genres], pa.string()),
+            "popularity": pa.array(popularity, pa.float64()),
+            "formation_date": dates(formed),
+            "members": pa.array(members, pa.list_(pa.string())),
+            "country": pa.array([_COUNTRIES[c] for c in country.tolist()], pa.string()),
+            "musicbrainz_id": pa.array(mbids.to_pylist(), pa.string(), mask=~in_mb),
+            "spotify_id": pa.array(spotify.to_pylist(), pa.string(), mask=~in_spotify),
+            "ticketmaster_attraction_id": attraction,
+            "spotify_followers": pa.array(followers, pa.int64()),
+            "_genre_idx": pa.array(primary.astype(np.int32)),
+        }
+    )

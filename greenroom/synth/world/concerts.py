@@ -64,11 +64,15 @@ def _later_duplicates(key: np.ndarray) -> np.ndarray:
     return dup
 
 
-def _separate(days: np.ndarray, venue: np.ndarray, artist: np.ndarray, start: int, end: int) -> np.ndarray:
+def _separate(
+    days: np.ndarray, venue: np.ndarray, artist: np.ndarray, start: int, end: int
+) -> np.ndarray:
     """Move clashing shows (same venue or same artist on one day) to nearby days."""
     days = days.copy()
     for step in range(1, 400):
-        clash = _later_duplicates(venue * 100_000 + days) | _later_duplicates(artist * 100_000 + days)
+        clash = _later_duplicates(venue * 100_000 + days) | _later_duplicates(
+            artist * 100_000 + days
+        )
         if not clash.any():
             break
         days[clash] += step if step % 2 else -step
@@ -88,7 +92,9 @@ def _summer_only(rng: np.random.Generator, days: np.ndarray, outdoor: np.ndarray
     return days
 
 
-def build_concerts(seed: int, spec: ScaleSpec, artists: pa.Table, venues: pa.Table, today: dt.date) -> pa.Table:
+def build_concerts(
+    seed: int, spec: ScaleSpec, artists: pa.Table, venues: pa.Table, today: dt.date
+) -> pa.Table:
     rng = rng_for(seed, "concerts")
     n = spec.concerts
     start, end, today_day = _years_from(today, -3), _years_from(today, 1), epoch_day(today)
@@ -105,7 +111,9 @@ def build_concerts(seed: int, spec: ScaleSpec, artists: pa.Table, venues: pa.Tab
     draw = np.log(200.0) + pop[artist] ** 1.3 * np.log(250.0) + rng.normal(0, 0.35, n)
     k = min(16, len(cap))
     cand = rng.integers(len(cap), size=(n, k))
-    base_lw = np.log(city_pop[cand]) * 0.3 - np.where((vtype[cand] == _OUTDOOR) & ~summer[:, None], 1e6, 0.0)
+    base_lw = np.log(city_pop[cand]) * 0.3 - np.where(
+        (vtype[cand] == _OUTDOOR) & ~summer[:, None], 1e6, 0.0
+    )
     pick_u = rng.random(n)
     noise = np.exp(rng.normal(0, 0.3, n))
     lead = rng.integers(60, 181, size=n)
@@ -135,7 +143,9 @@ def build_concerts(seed: int, spec: ScaleSpec, artists: pa.Table, venues: pa.Tab
 
     days = _summer_only(rng, _separate(days, venue, artist, start, end), vtype[venue] == _OUTDOOR)
     _, month, _ = civil(days)
-    demand = np.minimum(np.round(demand * _WEEKDAY_F[weekday(days)] * _SEASON_F[month - 1]), cap[venue]).astype(np.int64)
+    demand = np.minimum(
+        np.round(demand * _WEEKDAY_F[weekday(days)] * _SEASON_F[month - 1]), cap[venue]
+    ).astype(np.int64)
 
     outdoor = vtype[venue] == _OUTDOOR
     minutes = np.where(
@@ -144,11 +154,16 @@ def build_concerts(seed: int, spec: ScaleSpec, artists: pa.Table, venues: pa.Tab
         rng.choice([1140, 1170, 1200, 1230, 1260], size=n, p=[0.2, 0.25, 0.3, 0.15, 0.1]),
     )
     local_ms = days * MS_PER_DAY + minutes * 60_000
-    event_ms = _to_utc(local_ms, np.asarray(venues["timezone"].take(pa.array(venue)).to_numpy(zero_copy_only=False)))
+    event_ms = _to_utc(
+        local_ms,
+        np.asarray(venues["timezone"].take(pa.array(venue)).to_numpy(zero_copy_only=False)),
+    )
     onsale_ms = event_ms - lead * MS_PER_DAY - (minutes - 600) * 60_000
     today_ms = today_day * MS_PER_DAY
     cancelled = rng.random(n) < market.CANCEL_RATE
-    cancel_ms = np.minimum(onsale_ms + rng.uniform(0.3, 0.95, n) * (event_ms - onsale_ms), today_ms - 3_600_000)
+    cancel_ms = np.minimum(
+        onsale_ms + rng.uniform(0.3, 0.95, n) * (event_ms - onsale_ms), today_ms - 3_600_000
+    )
     cancel_ms = cancel_ms.astype(np.int64)
     cutoff = np.minimum(event_ms, today_ms)
     cutoff = np.where(cancelled, np.minimum(cutoff, cancel_ms), cutoff)
@@ -161,43 +176,67 @@ def build_concerts(seed: int, spec: ScaleSpec, artists: pa.Table, venues: pa.Tab
     vip_c = (np.round(ga_c * rng.uniform(2.2, 3.5, n) / 100) * 100).astype(np.int64)
 
     order = np.lexsort((venue, event_ms))
-    cols = {name: arr[order] for name, arr in {
-        "artist": artist, "venue": venue, "event_ms": event_ms, "local_ms": local_ms, "onsale_ms": onsale_ms,
-        "cancelled": cancelled, "cancel_ms": cancel_ms, "cutoff": cutoff, "status": status, "demand": demand,
-        "ga_c": ga_c, "res_c": res_c, "vip_c": vip_c, "day": days,
-    }.items()}
+    cols = {
+        name: arr[order]
+        for name, arr in {
+            "artist": artist,
+            "venue": venue,
+            "event_ms": event_ms,
+            "local_ms": local_ms,
+            "onsale_ms": onsale_ms,
+            "cancelled": cancelled,
+            "cancel_ms": cancel_ms,
+            "cutoff": cutoff,
+            "status": status,
+            "demand": demand,
+            "ga_c": ga_c,
+            "res_c": res_c,
+            "vip_c": vip_c,
+            "day": days,
+        }.items()
+    }
     promoter_rank = np.empty(n, dtype=np.int64)
     promoter_rank[np.lexsort((np.arange(n), cols["onsale_ms"]))] = np.arange(1, n + 1)
-    tm_venue = np.asarray(venues["ticketmaster_id"].is_valid().to_numpy(zero_copy_only=False))[cols["venue"]]
-    tm_ids = chars.to_strings(chars.hstack([chars.literal(n, "vvG1"), chars.unique_tokens(rng, n, 12)]))
+    tm_venue = np.asarray(venues["ticketmaster_id"].is_valid().to_numpy(zero_copy_only=False))[
+        cols["venue"]
+    ]
+    tm_ids = chars.to_strings(
+        chars.hstack([chars.literal(n, "vvG1"), chars.unique_tokens(rng, n, 12)])
+    )
 
-    return pa.table({
-        "concert_id": chars.to_strings(chars.hstack([chars.literal(n, "C"), chars.digits(np.arange(1, n + 1), 6)])),
-        "artist_id": artists["artist_id"].take(pa.array(cols["artist"])).combine_chunks(),
-        "venue_id": venues["venue_id"].take(pa.array(cols["venue"])).combine_chunks(),
-        "event_date": ts_utc(cols["event_ms"]),
-        "local_start": ts_local(cols["local_ms"]),
-        "on_sale": ts_utc(cols["onsale_ms"]),
-        "status": pa.array(cols["status"], pa.string()),
-        "cancelled_at": ts_utc(cols["cancel_ms"], valid=cols["cancelled"]),
-        "ticket_prices": _price_map(cols["ga_c"], cols["res_c"], cols["vip_c"]),
-        "price_ga": cents_to_usd(cols["ga_c"]),
-        "price_reserved": cents_to_usd(cols["res_c"], valid=cols["res_c"] >= 0),
-        "price_vip": cents_to_usd(cols["vip_c"]),
-        "capacity": pa.array(cap[cols["venue"]].astype(np.int64)),
-        "demand": pa.array(cols["demand"]),
-        "promoter_id": chars.to_strings(chars.hstack([chars.literal(n, "PRM-"), chars.digits(promoter_rank, 6)])),
-        "ticketmaster_event_id": pa.array(tm_ids.to_pylist(), pa.string(), mask=~tm_venue),
-        "_artist_idx": pa.array(cols["artist"].astype(np.int32)),
-        "_venue_idx": pa.array(cols["venue"].astype(np.int32)),
-        "_ga_c": pa.array(cols["ga_c"]),
-        "_res_c": pa.array(cols["res_c"]),
-        "_vip_c": pa.array(cols["vip_c"]),
-        "_event_ms": pa.array(cols["event_ms"]),
-        "_local_ms": pa.array(cols["local_ms"]),
-        "_onsale_ms": pa.array(cols["onsale_ms"]),
-        "_cutoff_ms": pa.array(cols["cutoff"]),
-    })
+    return pa.table(
+        {
+            "concert_id": chars.to_strings(
+                chars.hstack([chars.literal(n, "C"), chars.digits(np.arange(1, n + 1), 6)])
+            ),
+            "artist_id": artists["artist_id"].take(pa.array(cols["artist"])).combine_chunks(),
+            "venue_id": venues["venue_id"].take(pa.array(cols["venue"])).combine_chunks(),
+            "event_date": ts_utc(cols["event_ms"]),
+            "local_start": ts_local(cols["local_ms"]),
+            "on_sale": ts_utc(cols["onsale_ms"]),
+            "status": pa.array(cols["status"], pa.string()),
+            "cancelled_at": ts_utc(cols["cancel_ms"], valid=cols["cancelled"]),
+            "ticket_prices": _price_map(cols["ga_c"], cols["res_c"], cols["vip_c"]),
+            "price_ga": cents_to_usd(cols["ga_c"]),
+            "price_reserved": cents_to_usd(cols["res_c"], valid=cols["res_c"] >= 0),
+            "price_vip": cents_to_usd(cols["vip_c"]),
+            "capacity": pa.array(cap[cols["venue"]].astype(np.int64)),
+            "demand": pa.array(cols["demand"]),
+            "promoter_id": chars.to_strings(
+                chars.hstack([chars.literal(n, "PRM-"), chars.digits(promoter_rank, 6)])
+            ),
+            "ticketmaster_event_id": pa.array(tm_ids.to_pylist(), pa.string(), mask=~tm_venue),
+            "_artist_idx": pa.array(cols["artist"].astype(np.int32)),
+            "_venue_idx": pa.array(cols["venue"].astype(np.int32)),
+            "_ga_c": pa.array(cols["ga_c"]),
+            "_res_c": pa.array(cols["res_c"]),
+            "_vip_c": pa.array(cols["vip_c"]),
+            "_event_ms": pa.array(cols["event_ms"]),
+            "_local_ms": pa.array(cols["local_ms"]),
+            "_onsale_ms": pa.array(cols["onsale_ms"]),
+            "_cutoff_ms": pa.array(cols["cutoff"]),
+        }
+    )
 
 
 def _to_utc(local_ms: np.ndarray, zones: np.ndarray) -> np.ndarray:
@@ -205,7 +244,9 @@ def _to_utc(local_ms: np.ndarray, zones: np.ndarray) -> np.ndarray:
     out = np.empty(len(local_ms), dtype=np.int64)
     for zone in np.unique(zones):
         mask = zones == zone
-        utc = pc.assume_timezone(ts_local(local_ms[mask]), timezone=str(zone), ambiguous="earliest", nonexistent="latest")
+        utc = pc.assume_timezone(
+            ts_local(local_ms[mask]), timezone=str(zone), ambiguous="earliest", nonexistent="latest"
+        )
         out[mask] = np.asarray(utc.cast(pa.int64()).to_numpy())
     return out
 
@@ -218,4 +259,6 @@ def _price_map(ga: np.ndarray, reserved: np.ndarray, vip: np.ndarray) -> pa.Arra
     keys = np.broadcast_to(np.array(market.TIERS), (n, 3))[valid]
     offsets = np.zeros(n + 1, dtype=np.int32)
     np.cumsum(valid.sum(axis=1), out=offsets[1:])
-    return pa.MapArray.from_arrays(pa.array(offsets), pa.array(keys, pa.string()), pa.array(cents[valid] / 100.0))
+    return pa.MapArray.from_arrays(
+        pa.array(offsets), pa.array(keys, pa.string()), pa.array(cents[valid] / 100.0)
+    )

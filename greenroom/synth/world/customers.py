@@ -48,26 +48,34 @@ def build_customers(seed: int, n: int, today: dt.date) -> pa.Table:
     def pick(col: str) -> pa.Array:
         return city[col].take(pa.array(city_idx)).combine_chunks()
 
-    return pa.table({
-        "customer_id": chars.to_strings(chars.hstack([chars.literal(n, "U"), chars.digits(np.arange(1, n + 1), 7)])),
-        "crm_id": chars.to_strings(chars.hstack([chars.literal(n, "CRM-"), chars.digits(crm, 7)])),
-        "first_name": first_arr,
-        "last_name": last_arr,
-        "full_name": pc.binary_join_element_wise(first_arr, last_arr, " "),
-        "email": email,
-        "birth_date": dates(birth),
-        "city": pick("city"),
-        "country": pick("country"),
-        "segment": pa.array(np.array(market.SEGMENTS)[segment], pa.string()),
-        "favorite_genre": pa.array(np.array(GENRES)[genre], pa.string()),
-        "_city_idx": pa.array(city_idx.astype(np.int32)),
-        "_genre_idx": pa.array(genre.astype(np.int32)),
-        "_segment_idx": pa.array(segment.astype(np.int8)),
-        "_activity": pa.array(activity),
-    })
+    return pa.table(
+        {
+            "customer_id": chars.to_strings(
+                chars.hstack([chars.literal(n, "U"), chars.digits(np.arange(1, n + 1), 7)])
+            ),
+            "crm_id": chars.to_strings(
+                chars.hstack([chars.literal(n, "CRM-"), chars.digits(crm, 7)])
+            ),
+            "first_name": first_arr,
+            "last_name": last_arr,
+            "full_name": pc.binary_join_element_wise(first_arr, last_arr, " "),
+            "email": email,
+            "birth_date": dates(birth),
+            "city": pick("city"),
+            "country": pick("country"),
+            "segment": pa.array(np.array(market.SEGMENTS)[segment], pa.string()),
+            "favorite_genre": pa.array(np.array(GENRES)[genre], pa.string()),
+            "_city_idx": pa.array(city_idx.astype(np.int32)),
+            "_genre_idx": pa.array(genre.astype(np.int32)),
+            "_segment_idx": pa.array(segment.astype(np.int8)),
+            "_activity": pa.array(activity),
+        }
+    )
 
 
-def with_signup(customers: pa.Table, first_purchase_ms: np.ndarray, seed: int, today: dt.date) -> pa.Table:
+def with_signup(
+    customers: pa.Table, first_purchase_ms: np.ndarray, seed: int, today: dt.date
+) -> pa.Table:
     """Add ``signup_date``: some days before the first purchase, or any day for non-buyers."""
     rng = rng_for(seed, "customers", "signup")
     n = customers.num_rows

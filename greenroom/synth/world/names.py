@@ -44,7 +44,9 @@ def _band(rng: np.random.Generator, w: Words, heavy: bool) -> str:
     )[pattern]
 
 
-def artist_names(rng: np.random.Generator, solo: np.ndarray, genres: list[str], w: Words) -> list[str]:
+def artist_names(
+    rng: np.random.Generator, solo: np.ndarray, genres: list[str], w: Words
+) -> list[str]:
     """One unique name per artist: people for ``solo`` artists, bands otherwise."""
     taken: set[str] = set()
     out: list[str] = []
@@ -66,7 +68,13 @@ def _venue(rng: np.random.Generator, kind: str, city: str, w: Words) -> str:
     last, noun, adj = _pick(rng, w.last_names), _pick(rng, w.nouns), _pick(rng, w.adjectives)
     if kind == "club":
         club = _pick(rng, w.club_words)
-        options = [f"The {noun} {club}", f"{adj} {noun}", f"Club {noun}", f"{noun} {club}", f"{last}'s {club}"]
+        options = [
+            f"The {noun} {club}",
+            f"{adj} {noun}",
+            f"Club {noun}",
+            f"{noun} {club}",
+            f"{last}'s {club}",
+        ]
     elif kind == "theater":
         hall = _pick(rng, w.theater_words)
         if hall in ("Teatro", "Salle", "Théâtre"):
@@ -75,13 +83,27 @@ def _venue(rng: np.random.Generator, kind: str, city: str, w: Words) -> str:
             options = [f"{city} {hall}", f"{last} {hall}", f"The {adj} {hall}"]
     elif kind == "arena":
         sponsor = _pick(rng, w.sponsors)
-        options = [f"{sponsor} Arena", f"{city} Arena", f"{sponsor} Center", f"{sponsor} Dome", f"{city} Sports Hall"]
+        options = [
+            f"{sponsor} Arena",
+            f"{city} Arena",
+            f"{sponsor} Center",
+            f"{sponsor} Dome",
+            f"{city} Sports Hall",
+        ]
     else:
-        options = [f"{city} Amphitheatre", f"{last} Park", f"{adj} Meadows", f"{city} Open Air Grounds", f"{noun} Bowl"]
+        options = [
+            f"{city} Amphitheatre",
+            f"{last} Park",
+            f"{adj} Meadows",
+            f"{city} Open Air Grounds",
+            f"{noun} Bowl",
+        ]
     return options[int(rng.integers(len(options)))]
 
 
-def venue_names(rng: np.random.Generator, kinds: list[str], cities: list[str], w: Words) -> list[str]:
+def venue_names(
+    rng: np.random.Generator, kinds: list[str], cities: list[str], w: Words
+) -> list[str]:
     """One unique name per venue, styled by venue type and city."""
     taken: set[str] = set()
     out: list[str] = []

@@ -38,7 +38,11 @@ class _Buyers:
         mode = rng.choice(4, size=n, p=_MODES)
         u = rng.random(n)
         out = np.full(n, -1, dtype=np.int64)
-        steps = [(self.by_city_genre, city * _N_GENRES + genre), (self.by_city, city), (self.by_genre, genre)]
+        steps = [
+            (self.by_city_genre, city * _N_GENRES + genre),
+            (self.by_city, city),
+            (self.by_genre, genre),
+        ]
         for level, (chooser, key) in enumerate(steps):
             todo = (out < 0) & (mode <= level)
             if todo.any():
@@ -48,8 +52,15 @@ class _Buyers:
         return out
 
 
-def _baskets(rng: np.random.Generator, buyers: _Buyers, segment_of: np.ndarray, concert: np.ndarray,
-             need: np.ndarray, city: np.ndarray, genre: np.ndarray) -> tuple[np.ndarray, ...]:
+def _baskets(
+    rng: np.random.Generator,
+    buyers: _Buyers,
+    segment_of: np.ndarray,
+    concert: np.ndarray,
+    need: np.ndarray,
+    city: np.ndarray,
+    genre: np.ndarray,
+) -> tuple[np.ndarray, ...]:
     """Transactions (concert, customer, quantity) whose quantities sum to ``need`` per concert."""
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     remaining = need.astype(np.int64).copy()
@@ -70,16 +81,24 @@ def _baskets(rng: np.random.Generator, buyers: _Buyers, segment_of: np.ndarray, 
     return tuple(np.concatenate([p[i] for p in parts]) for i in range(3))
 
 
-def build_sales(seed: int, concerts: pa.Table, venues: pa.Table, customers: pa.Table,
-                artists: pa.Table) -> pa.Table:
+def build_sales(
+    seed: int, concerts: pa.Table, venues: pa.Table, customers: pa.Table, artists: pa.Table
+) -> pa.Table:
     """Every sale made before the reference date, ordered by purchase time."""
     rng = rng_for(seed, "sales")
     venue = np_col(concerts, "_venue_idx")
     city = np_col(venues, "_city_idx").astype(np.int64)[venue]
     genre = np_col(artists, "_genre_idx").astype(np.int64)[np_col(concerts, "_artist_idx")]
     segment_of = np_col(customers, "_segment_idx").astype(np.int64)
-    conc, cust, qty = _baskets(rng, _Buyers(customers), segment_of, np.arange(concerts.num_rows),
-                               np_col(concerts, "demand"), city, genre)
+    conc, cust, qty = _baskets(
+        rng,
+        _Buyers(customers),
+        segment_of,
+        np.arange(concerts.num_rows),
+        np_col(concerts, "demand"),
+        city,
+        genre,
+    )
 
     onsale, event = np_col(concerts, "_onsale_ms")[conc], np_col(concerts, "_event_ms")[conc]
     when = onsale + (market.timing_draw(rng, len(conc)) * (event - onsale)).astype(np.int64)
@@ -91,10 +110,14 @@ def build_sales(seed: int, concerts: pa.Table, venues: pa.Table, customers: pa.T
     tier = categorical(rng, market.TIER_P, seg)
     reserved = np_col(concerts, "_res_c")[conc]
     tier = np.where((tier == 1) & (reserved < 0), 0, tier)
-    price = np.stack([np_col(concerts, "_ga_c")[conc], reserved, np_col(concerts, "_vip_c")[conc]], axis=1)
+    price = np.stack(
+        [np_col(concerts, "_ga_c")[conc], reserved, np_col(concerts, "_vip_c")[conc]], axis=1
+    )
     cents = price[np.arange(n), tier]
 
-    on_tm = np.asarray(concerts["ticketmaster_event_id"].is_valid().to_numpy(zero_copy_only=False))[conc]
+    on_tm = np.asarray(concerts["ticketmaster_event_id"].is_valid().to_numpy(zero_copy_only=False))[
+        conc
+    ]
     mix = np.stack([market.CHANNEL_P_PROMOTER_ONLY, market.CHANNEL_P_TICKETMASTER])
     channel = categorical(rng, mix, on_tm.astype(np.int64))
     when = np.where(channel == 2, when, when - when % 1000)  # only the stream keeps milliseconds
@@ -103,20 +126,30 @@ def build_sales(seed: int, concerts: pa.Table, venues: pa.Table, customers: pa.T
     conc, cust, qty, when, tier, cents, channel, seg = (
         a[order] for a in (conc, cust, qty, when, tier, cents, channel, seg)
     )
-    return pa.table({
-        "sale_id": chars.to_strings(chars.hstack([chars.literal(n, "S"), chars.digits(np.arange(1, n + 1), 8)])),
-        "concert_id": concerts["concert_id"].take(pa.array(conc)).combine_chunks(),
-        "customer_id": customers["customer_id"].take(pa.array(cust)).combine_chunks(),
-        "price_tier": pa.DictionaryArray.from_arrays(pa.array(tier.astype(np.int8)), pa.array(market.TIERS)),
-        "quantity": pa.array(qty.astype(np.int64)),
-        "unit_price": cents_to_usd(cents),
-        "purchase_timestamp": ts_utc(when),
-        "customer_segment": pa.DictionaryArray.from_arrays(pa.array(seg.astype(np.int8)), pa.array(market.SEGMENTS)),
-        "channel": pa.DictionaryArray.from_arrays(pa.array(channel.astype(np.int8)), pa.array(market.CHANNELS)),
-        "_concert_idx": pa.array(conc.astype(np.int32)),
-        "_customer_idx": pa.array(cust.astype(np.int32)),
-        "_tier_idx": pa.array(tier.astype(np.int8)),
-        "_channel_idx": pa.array(channel.astype(np.int8)),
-        "_cents": pa.array(cents),
-        "_ms": pa.array(when),
-    })
+    return pa.table(
+        {
+            "sale_id": chars.to_strings(
+                chars.hstack([chars.literal(n, "S"), chars.digits(np.arange(1, n + 1), 8)])
+            ),
+            "concert_id": concerts["concert_id"].take(pa.array(conc)).combine_chunks(),
+            "customer_id": customers["customer_id"].take(pa.array(cust)).combine_chunks(),
+            "price_tier": pa.DictionaryArray.from_arrays(
+                pa.array(tier.astype(np.int8)), pa.array(market.TIERS)
+            ),
+            "quantity": pa.array(qty.astype(np.int64)),
+            "unit_price": cents_to_usd(cents),
+            "purchase_timestamp": ts_utc(when),
+            "customer_segment": pa.DictionaryArray.from_arrays(
+                pa.array(seg.astype(np.int8)), pa.array(market.SEGMENTS)
+            ),
+            "channel": pa.DictionaryArray.from_arrays(
+                pa.array(channel.astype(np.int8)), pa.array(market.CHANNELS)
+            ),
+            "_concert_idx": pa.array(conc.astype(np.int32)),
+            "_customer_idx": pa.array(cust.astype(np.int32)),
+            "_tier_idx": pa.array(tier.astype(np.int8)),
+            "_channel_idx": pa.array(channel.astype(np.int8)),
+            "_cents": pa.array(cents),
+            "_ms": pa.array(when),
+        }
+    )

@@ -19,8 +19,23 @@ _CAP_HI = np.array([1_500, 3_500, 20_000, 60_000], dtype=np.float64)
 _CAP_ROUND = np.array([10, 50, 500, 1_000])
 _AMENITIES = {
     "club": ("bar", "cloakroom", "merch stand", "standing", "public transport"),
-    "theater": ("bar", "cloakroom", "seating", "wheelchair access", "air conditioning", "merch stand"),
-    "arena": ("bar", "food", "parking", "wheelchair access", "vip lounge", "merch stand", "seating"),
+    "theater": (
+        "bar",
+        "cloakroom",
+        "seating",
+        "wheelchair access",
+        "air conditioning",
+        "merch stand",
+    ),
+    "arena": (
+        "bar",
+        "food",
+        "parking",
+        "wheelchair access",
+        "vip lounge",
+        "merch stand",
+        "seating",
+    ),
     "outdoor": ("bar", "food", "parking", "outdoor area", "merch stand", "wheelchair access"),
 }
 
@@ -59,32 +74,42 @@ def build_venues(seed: int, n: int) -> pa.Table:
         size = int(rng.integers(2, len(pool) + 1))
         picked = set(rng.choice(len(pool), size=size, replace=False).tolist())
         amenities.append([a for i, a in enumerate(pool) if i in picked])
-    opened = days_from_civil(rng.integers(1890, 2021, size=n), rng.integers(1, 13, size=n), rng.integers(1, 29, size=n))
+    opened = days_from_civil(
+        rng.integers(1890, 2021, size=n), rng.integers(1, 13, size=n), rng.integers(1, 29, size=n)
+    )
     registry = 10_000 + rng.choice(90_000, size=n, replace=False)
     on_tm = rng.random(n) < 0.75
-    tm_ids = chars.to_strings(chars.hstack([chars.literal(n, "KovZpZA"), chars.unique_tokens(rng, n, 5)]))
+    tm_ids = chars.to_strings(
+        chars.hstack([chars.literal(n, "KovZpZA"), chars.unique_tokens(rng, n, 5)])
+    )
 
     def pick(col: str) -> pa.Array:
         return city[col].take(pa.array(city_idx)).combine_chunks()
 
-    return pa.table({
-        "venue_id": chars.to_strings(chars.hstack([chars.literal(n, "V"), chars.digits(np.arange(1, n + 1), 4)])),
-        "name": pa.array(names, pa.string()),
-        "street": pa.array(streets, pa.string()),
-        "city": pick("city"),
-        "region": pick("region"),
-        "country": pick("country"),
-        "country_name": pick("country_name"),
-        "latitude": pa.array(lat),
-        "longitude": pa.array(lon),
-        "capacity": pa.array(capacity),
-        "venue_type": pa.array(kinds, pa.string()),
-        "amenities": pa.array(amenities, pa.list_(pa.string())),
-        "opened": dates(opened),
-        "currency": pick("currency"),
-        "timezone": pick("timezone"),
-        "registry_id": chars.to_strings(chars.hstack([chars.literal(n, "VR-"), chars.digits(registry, 5)])),
-        "ticketmaster_id": pa.array(tm_ids.to_pylist(), pa.string(), mask=~on_tm),
-        "_city_idx": pa.array(city_idx.astype(np.int32)),
-        "_type_idx": pa.array(kind.astype(np.int32)),
-    })
+    return pa.table(
+        {
+            "venue_id": chars.to_strings(
+                chars.hstack([chars.literal(n, "V"), chars.digits(np.arange(1, n + 1), 4)])
+            ),
+            "name": pa.array(names, pa.string()),
+            "street": pa.array(streets, pa.string()),
+            "city": pick("city"),
+            "region": pick("region"),
+            "country": pick("country"),
+            "country_name": pick("country_name"),
+            "latitude": pa.array(lat),
+            "longitude": pa.array(lon),
+            "capacity": pa.array(capacity),
+            "venue_type": pa.array(kinds, pa.string()),
+            "amenities": pa.array(amenities, pa.list_(pa.string())),
+            "opened": dates(opened),
+            "currency": pick("currency"),
+            "timezone": pick("timezone"),
+            "registry_id": chars.to_strings(
+                chars.hstack([chars.literal(n, "VR-"), chars.digits(registry, 5)])
+            ),
+            "ticketmaster_id": pa.array(tm_ids.to_pylist(), pa.string(), mask=~on_tm),
+            "_city_idx": pa.array(city_idx.astype(np.int32)),
+            "_type_idx": pa.array(kind.astype(np.int32)),
+        }
+    )
