@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BuiltWorld
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,13 +30,28 @@ def greenroom_commands(path: Path) -> list[str]:
     return lines
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("command", greenroom_commands(ROOT / "README.md"))
-def test_readme_command_runs(command: str, messy_world: BuiltWorld, tmp_path: Path) -> None:
+def run(command: str, home: Path, tmp: Path) -> subprocess.CompletedProcess[str]:
     argv = [sys.executable, "-m", "greenroom", *shlex.split(command)[1:]]
-    argv = [a.replace("/tmp/world", str(tmp_path / "world")) for a in argv]
-    env = {**os.environ, "GREENROOM_HOME": str(messy_world.settings.home)}
-    done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=120, check=False)
+    argv = [a.replace("/tmp/world", str(tmp / "world")) for a in argv]
+    env = {**os.environ, "GREENROOM_HOME": str(home)}
+    return subprocess.run(argv, capture_output=True, text=True, env=env, timeout=300, check=False)
+
+
+@pytest.fixture(scope="module")
+def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A home built by `greenroom demo` itself, at tiny scale."""
+    home = tmp_path_factory.mktemp("readme") / "home"
+    done = run("greenroom demo --scale tiny --no-serve", home, home.parent)
+    assert done.returncode == 0, done.stderr
+    assert "concerts, tickets and revenue by year" in done.stdout
+    return home
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("command", greenroom_commands(ROOT / "README.md"))
+def test_readme_command_runs(command: str, demo_home: Path, tmp_path: Path) -> None:
+    """In README order (the stream is produced before it is consumed)."""
+    done = run(command, demo_home, tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip()
 
