@@ -8,7 +8,9 @@ import typer
 
 
 def query(
-    sql: Annotated[str, typer.Argument(help="A SELECT over tables named `ns.table`, e.g. silver.concerts.")],
+    sql: Annotated[
+        str, typer.Argument(help="A SELECT over tables named `ns.table`, e.g. silver.concerts.")
+    ],
     json_out: Annotated[
         bool, typer.Option("--json", help='Print {"columns": [...], "rows": [[...]]}.')
     ] = False,
