@@ -2,7 +2,7 @@
 
 Used by `greenroom demo` and by the end-to-end tests. Each step is idempotent: a world
 already generated with the same parameters is reused, a file already ingested is skipped,
-and the models rebuild silver and gold from bronze.
+and the pipeline runs only the jobs whose inputs changed (see docs/pipeline.md).
 """
 
 from __future__ import annotations
@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from greenroom.pipeline.build import BuildResult, build
-
 if TYPE_CHECKING:
     from greenroom.config import Settings
     from greenroom.ingest.batches import IngestionResult
     from greenroom.lake import Lakehouse
+    from greenroom.pipeline.result import RunResult
     from greenroom.synth import Manifest
 
 Progress = Callable[[str], None]
@@ -29,7 +28,7 @@ class DemoResult:
     world: Path
     manifest: Manifest
     ingested: list[IngestionResult]
-    build: BuildResult
+    pipeline: RunResult
 
 
 def world_dir(settings: Settings, scale: str, seed: int) -> Path:
@@ -71,5 +70,10 @@ def run_demo(
     manifest = ensure_world(settings, scale, seed, report)
     world = world_dir(settings, scale, seed)
     ingested = ingest_world(lake, settings, world, manifest, report)
-    built = build(lake, settings, report)
-    return DemoResult(world, manifest, ingested, built)
+    from greenroom.pipeline.listeners import default_listeners
+    from greenroom.pipeline.runner import run_pipeline
+
+    report("running the pipeline (bronze → silver → gold), then lineage and quality checks")
+    listeners = default_listeners(lake, settings)
+    run = run_pipeline(lake, settings, progress=report, listeners=listeners)
+    return DemoResult(world, manifest, ingested, run)

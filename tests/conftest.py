@@ -49,14 +49,15 @@ class BuiltWorld:
 def _build_world(root: Path, *, clean: bool) -> BuiltWorld:
     from greenroom import synth
     from greenroom.demo import ingest_world
-    from greenroom.pipeline.build import build
+    from greenroom.pipeline import run_pipeline
 
     settings = Settings(home=root / "home")
     world = root / "world"
     manifest = synth.generate(world, scale="tiny", seed=11, today=settings.today, clean=clean)
     lake = Lakehouse.open(settings, create=True)
     ingest_world(lake, settings, world, manifest, lambda _s: None)
-    build(lake, settings)
+    run = run_pipeline(lake, settings)
+    assert run.ok, run.message
     return BuiltWorld(settings, world)
 
 

@@ -24,7 +24,7 @@ def greenroom_commands(path: Path) -> list[str]:
     lines = []
     for block in blocks(path, "bash"):
         for line in block.splitlines():
-            line = line.split("  #")[0].strip()
+            line = re.split(r"\s#", line)[0].strip()
             if line.startswith("greenroom "):
                 lines.append(line)
     return lines

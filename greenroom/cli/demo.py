@@ -53,6 +53,10 @@ def demo(
     with step_progress(f"greenroom demo at scale `{scale}`") as progress:
         result = run_demo(lake, settings, scale, seed, progress)
     print_summary(lake, settings, result)
+    if not result.pipeline.ok:
+        from greenroom.pipeline.exceptions import PipelineFailedError
+
+        raise PipelineFailedError(result.pipeline)
 
 
 def print_summary(lake: Lakehouse, settings: Settings, result: DemoResult) -> None:
@@ -67,8 +71,8 @@ def print_summary(lake: Lakehouse, settings: Settings, result: DemoResult) -> No
     console.print(
         f"Ingested {new_files} new file(s), {received:,} records "
         f"({len(result.ingested) - new_files} already ingested, skipped). "
-        f"Built {sum(1 for m in result.build.models if m.snapshot_id)} tables "
-        f"in {result.build.seconds:.1f} s."
+        f"Pipeline run `{result.pipeline.run_id}`: {result.pipeline.message} "
+        f"in {result.pipeline.seconds:.1f} s."
     )
     infos = lake.list_tables()
     print_rows(

@@ -12,7 +12,18 @@ import sys
 import click
 import typer
 
-from greenroom.cli import demo, ingest, lake, lineage, partners, quality, query, stream, synth
+from greenroom.cli import (
+    demo,
+    ingest,
+    lake,
+    lineage,
+    partners,
+    pipeline,
+    quality,
+    query,
+    stream,
+    synth,
+)
 from greenroom.errors import GreenroomError
 
 app = typer.Typer(
@@ -32,6 +43,7 @@ app.add_typer(ingest.app, name="ingest")
 app.add_typer(stream.app, name="stream")
 app.add_typer(partners.app, name="partners")
 app.add_typer(quality.app, name="quality")
+app.add_typer(pipeline.app, name="pipeline")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -44,7 +44,9 @@ def test_unknown_scale(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_unknown_scale_in_synth(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run(["synth", "generate", "--scale", "sf3", "--out", str(tmp_path / "w")], capsys)
+    code, _, err = run(
+        ["synth", "generate", "--scale", "sf3", "--out", str(tmp_path / "w")], capsys
+    )
     assert_one_line_error(code, err, "sf3")
 
 
@@ -103,7 +105,9 @@ def test_bad_sql_and_unknown_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert_one_line_error(code, err, "gold.nope")
 
 
-def test_bad_today_setting(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_today_setting(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from greenroom.config import reset_settings
 
     monkeypatch.setenv("GREENROOM_TODAY", "next tuesday")

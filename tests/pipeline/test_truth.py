@@ -13,7 +13,9 @@ pytestmark = pytest.mark.slow
 
 def _silver_totals_by_true_concert(world: BuiltWorld) -> dict[str, tuple[int, float]]:
     with Lakehouse.open(world.settings).session() as session:
-        session.register("truth_entities", pq.read_table(world.world / "truth" / "entities.parquet"))
+        session.register(
+            "truth_entities", pq.read_table(world.world / "truth" / "entities.parquet")
+        )
         rows = session.sql(
             """
             WITH concert_truth AS (
@@ -68,13 +70,13 @@ def test_clean_world_resolves_one_silver_entity_per_true_entity(clean_world: Bui
 
 
 def test_ids_are_stable_across_rebuilds(clean_world: BuiltWorld) -> None:
-    from greenroom.pipeline.build import build
+    from greenroom.pipeline import run_pipeline
 
     lake = Lakehouse.open(clean_world.settings)
     before = lake.read("silver.entity_xref").sort_by(
         [("source", "ascending"), ("source_record_id", "ascending")]
     )
-    build(lake, clean_world.settings)
+    assert run_pipeline(lake, clean_world.settings, full=True).ok
     after = lake.read("silver.entity_xref").sort_by(
         [("source", "ascending"), ("source_record_id", "ascending")]
     )

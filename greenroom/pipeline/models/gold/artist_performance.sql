@@ -1,9 +1,10 @@
--- Artist performance over completed concerts.
+-- Artist performance over completed concerts (docs/pipeline.md explains the scores).
 -- fan_engagement_score (0-100) = 100 × (0.5 × mean attendance rate
 --     + 0.3 × share of the artist's customers who came to two or more of its concerts
---     + 0.2 × popularity_score / 100).
+--     + 0.2 × popularity_score / 100), to two decimals.
 -- growth_trend compares tickets per completed concert in the 365 days before today with the
 -- 365 days before that: ≥ +10% growing, ≤ −10% declining, otherwise (or too little data) stable.
+-- Only sales of completed concerts count (the job relies on it to skip reruns).
 WITH done AS (
     SELECT c.*, v.capacity
     FROM silver.concerts AS c
@@ -24,21 +25,24 @@ totals AS (
     FROM done, today
     GROUP BY artist_id
 ),
+attended AS (
+    SELECT DISTINCT concert_id, customer_id FROM silver.ticket_sales
+),
 loyalty AS (
     SELECT artist_id, avg(CASE WHEN shows >= 2 THEN 1.0 ELSE 0.0 END) AS repeat_share
     FROM (
-        SELECT d.artist_id, s.customer_id, count(DISTINCT s.concert_id) AS shows
-        FROM silver.ticket_sales AS s
-        JOIN done AS d USING (concert_id)
-        GROUP BY d.artist_id, s.customer_id
+        SELECT d.artist_id, a.customer_id, count(*) AS shows
+        FROM attended AS a
+        JOIN done AS d ON d.concert_id = a.concert_id
+        GROUP BY d.artist_id, a.customer_id
     ) AS per_fan
     GROUP BY artist_id
 )
 SELECT
     a.artist_id,
     CAST(coalesce(t.total_concerts, 0) AS INTEGER) AS total_concerts,
-    coalesce(t.avg_ticket_sales, 0.0) AS avg_ticket_sales,
-    coalesce(t.revenue_generated, 0.0) AS revenue_generated,
+    round(coalesce(t.avg_ticket_sales, 0.0), 2) AS avg_ticket_sales,
+    round(coalesce(t.revenue_generated, 0.0), 2) AS revenue_generated,
     round(100 * (
         0.5 * coalesce(t.attendance_rate, 0)
         + 0.3 * coalesce(l.repeat_share, 0)

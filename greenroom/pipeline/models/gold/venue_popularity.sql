@@ -1,6 +1,7 @@
 -- Venue popularity. attendance rate = mean over completed concerts of attendance / capacity;
 -- booking frequency = non-cancelled concerts per year of the calendar the data covers;
 -- rank 1 = most tickets sold per year at completed concerts (ties: higher attendance rate).
+-- Averages are rounded (rates to 1e-6, USD to the cent) so reruns give identical rows.
 WITH span AS (
     SELECT greatest(date_diff('day', min(event_date), max(event_date)) / 365.25, 1.0) AS years
     FROM silver.concerts
@@ -20,8 +21,8 @@ SELECT
     venue_id,
     CAST(rank() OVER (ORDER BY tickets / span.years DESC, avg_attendance_rate DESC NULLS LAST) AS INTEGER)
         AS popularity_rank,
-    coalesce(avg_attendance_rate, 0.0) AS avg_attendance_rate,
-    coalesce(revenue_per_event, 0.0) AS revenue_per_event,
+    round(coalesce(avg_attendance_rate, 0.0), 6) AS avg_attendance_rate,
+    round(coalesce(revenue_per_event, 0.0), 2) AS revenue_per_event,
     booked / span.years AS booking_frequency,
     (SELECT run_at FROM params) AS calculated_at
 FROM per_venue, span

@@ -1,13 +1,18 @@
--- Valid sales only: a known concert and customer, at least one ticket, a positive price,
--- a purchase time. (The ingestion contracts quarantine the rest with reasons.)
+-- The sales that enter silver: not a replay, no reject reason (see stg_sales). Besides the
+-- contract's columns each row keeps its source record and batch.
 SELECT
-    sale_id, concert_id, customer_id, price_tier, quantity, unit_price, purchase_timestamp,
-    customer_segment, channel,
-    CAST(_ingested_at AS TIMESTAMPTZ) AS created_at
+    sale_id,
+    concert_id,
+    customer_id,
+    price_tier,
+    quantity,
+    unit_price,
+    purchase_timestamp,
+    customer_segment,
+    channel,
+    CAST(_ingested_at AS TIMESTAMPTZ) AS created_at,
+    source,
+    source_record_id,
+    _batch_id AS batch_id
 FROM stg_sales
-WHERE concert_id IS NOT NULL
-  AND customer_id IS NOT NULL
-  AND quantity >= 1
-  AND unit_price > 0
-  AND purchase_timestamp IS NOT NULL
-  AND price_tier IS NOT NULL
+WHERE reject_reason IS NULL AND NOT is_replay
