@@ -28,7 +28,9 @@ _FX_TYPES = {"currency": pa.string(), "usd_per_unit": pa.float64(), "valid_from"
 
 
 def _read_csv(name: str, types: dict[str, pa.DataType]) -> pa.Table:
-    raw = resources.files("greenroom.synth").joinpath("data", name).read_bytes()
+    # Cities and exchange rates are the platform's shared reference data (greenroom/reference):
+    # the world is built from the same real places and rates the pipeline conforms to.
+    raw = resources.files("greenroom.reference").joinpath(name).read_bytes()
     return pacsv.read_csv(
         pa.py_buffer(raw),
         convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=False),
