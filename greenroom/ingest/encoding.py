@@ -8,7 +8,7 @@ from __future__ import annotations
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from greenroom.pipeline.normalize import repair_mojibake
+from greenroom.text import repair_mojibake
 
 
 def repair_text(records: pa.Table, feed: str) -> tuple[pa.Table, dict[str, pa.Array]]:

@@ -17,14 +17,23 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import resources
-from typing import TypeAlias
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-ArrayLike: TypeAlias = pa.Array | pa.ChunkedArray
+from greenroom.text import ArrayLike, as_strings, repair_mojibake
+
+__all__ = [
+    "canonical_genre",
+    "canonical_genres",
+    "compact_key",
+    "fold",
+    "genre_key",
+    "name_key",
+    "repair_mojibake",
+]
 
 # Letters NFKD does not decompose, transliterated as the synthetic world (and most people) do.
 _TRANSLITERATE = (
@@ -38,26 +47,11 @@ _TRANSLITERATE = (
     ("þ", "th"),
     ("ı", "i"),
 )
-# A Latin-1/cp1252 rendering of a UTF-8 lead byte followed by a continuation byte.
-_MOJIBAKE = (
-    r"[\x{00C2}-\x{00F4}][\x{0080}-\x{00BF}\x{0152}\x{0153}\x{0160}\x{0161}\x{0178}\x{017D}"
-    r"\x{017E}\x{0192}\x{02C6}\x{02DC}\x{2013}\x{2014}\x{2018}-\x{201E}\x{2020}-\x{2022}"
-    r"\x{2026}\x{2030}\x{2039}\x{203A}\x{20AC}\x{2122}]"
-)
-
-
-def _strings(values: ArrayLike) -> pa.Array:
-    arr = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
-    if pa.types.is_large_string(arr.type) or pa.types.is_string_view(arr.type):
-        arr = pc.cast(arr, pa.string())
-    if not pa.types.is_string(arr.type):
-        raise TypeError(f"expected a string array, got `{arr.type}`; cast the column first")
-    return arr
 
 
 def fold(values: ArrayLike) -> pa.Array:
     """Lower-case, accents and marks removed (NFKD), a few letters transliterated."""
-    text = pc.utf8_lower(pc.utf8_normalize(_strings(values), form="NFKD"))
+    text = pc.utf8_lower(pc.utf8_normalize(as_strings(values), form="NFKD"))
     text = pc.replace_substring_regex(text, r"\p{M}+", "")
     for letter, ascii_ in _TRANSLITERATE:
         text = pc.replace_substring(text, letter, ascii_)
@@ -92,64 +86,6 @@ def name_key(values: ArrayLike, *, keep_article: bool = False) -> pa.Array:
 def compact_key(values: ArrayLike) -> pa.Array:
     """:func:`name_key` with the spaces removed: ``"Night-Owls"`` == ``"NightOwls"``."""
     return pc.replace_substring(name_key(values), " ", "")
-
-
-def _cp1252_reverse() -> dict[int, int]:
-    """Code point → byte for the characters Windows-1252 puts at 0x80–0x9F."""
-    out: dict[int, int] = {}
-    for byte in range(0x80, 0xA0):
-        try:
-            out[ord(bytes([byte]).decode("cp1252"))] = byte
-        except UnicodeDecodeError:  # the five holes read as Latin-1 control characters
-            continue
-    return out
-
-
-_CP1252_REVERSE = _cp1252_reverse()
-
-
-def _as_read_bytes(text: str) -> bytes | None:
-    """The bytes a Windows-1252 (or Latin-1) reader turned into ``text``, if any."""
-    out = bytearray()
-    for char in text:
-        code = ord(char)
-        if code < 0x100:
-            out.append(code)
-        elif code in _CP1252_REVERSE:
-            out.append(_CP1252_REVERSE[code])
-        else:
-            return None
-    return bytes(out)
-
-
-def _repair_one(text: str) -> str:
-    """The UTF-8 reading of the bytes behind ``text``, repeated for double damage."""
-    for _ in range(3):
-        raw = _as_read_bytes(text)
-        try:
-            fixed = raw.decode("utf-8") if raw is not None else text
-        except UnicodeDecodeError:
-            return text
-        if fixed == text:
-            return text
-        text = fixed
-    return text
-
-
-def repair_mojibake(values: ArrayLike) -> pa.Array:
-    """Undo UTF-8-read-as-Latin-1 (``"MotÃ¶rhead" -> "Motörhead"``) where it is valid.
-
-    Values without the tell-tale byte pairs, or whose bytes are not valid UTF-8, are
-    returned unchanged.
-    """
-    arr = _strings(values)
-    suspicious = pc.fill_null(pc.match_substring_regex(arr, _MOJIBAKE), False)
-    if not pc.any(suspicious).as_py():
-        return arr
-    candidates = pc.unique(pc.filter(arr, suspicious))
-    fixed = pa.array([_repair_one(text) for text in candidates.to_pylist()], pa.string())
-    repaired = pc.take(fixed, pc.index_in(arr, value_set=candidates))
-    return pc.if_else(suspicious, repaired, arr)
 
 
 def genre_key(values: ArrayLike) -> pa.Array:
