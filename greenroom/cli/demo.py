@@ -90,10 +90,15 @@ def print_summary(lake: Lakehouse, settings: Settings, result: DemoResult) -> No
         f"  warehouse      {settings.warehouse_dir}   (Iceberg data + metadata)\n"
         f"  catalog        {settings.catalog_uri}\n"
         "\n[bold]Try next[/]\n"
-        "  greenroom lake tables\n"
-        "  greenroom lake snapshots silver.concerts\n"
+        "  greenroom lake tables                       what is in the lake\n"
         '  greenroom query "SELECT a.name, sum(s.quantity) AS tickets FROM silver.ticket_sales s '
         "JOIN silver.concerts c USING (concert_id) JOIN silver.artists a USING (artist_id) "
         'GROUP BY 1 ORDER BY 2 DESC LIMIT 10"\n'
-        '  greenroom query "SELECT * FROM gold.venue_popularity ORDER BY popularity_rank LIMIT 5" --json'
+        '  greenroom query "SELECT unnest(reasons) AS rule, count(*) FROM '
+        'quarantine.box_office_sales GROUP BY 1"   why records were rejected\n'
+        "  greenroom quality report                    metrics and alerts of this run\n"
+        "  greenroom lineage silver.concerts.revenue   where a number comes from\n"
+        "  greenroom stream produce --count 5000 && greenroom stream consume --until-idle "
+        "&& greenroom pipeline run   live sales, incrementally\n"
+        "  greenroom pipeline history                  every run and job"
     )
