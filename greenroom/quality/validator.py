@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -151,7 +152,7 @@ def _run(job: _Run, session: Session) -> ValidationResult:
     compiled, records, lake, skipped = job.compiled, job.records, job.lake, job.skipped
     feed = compiled.contract.feed
     n = records.num_rows
-    batch = records.append_column("_row", pa.array(range(n), pa.int64()))
+    batch = records.append_column("_row", pa.array(np.arange(n, dtype=np.int64)))
     session.register("batch", batch)
     columns = [c for c in records.column_names if c not in ("_row", "_flags")]
     sql = compiled.sql(
