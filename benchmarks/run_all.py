@@ -18,6 +18,7 @@ SCALES = os.environ.get("BENCH_SCALES", "demo sf1 sf10").split()
 BENCHMARKS: list[tuple[str, list[str]]] = [
     ("bench_synth.py", SCALES),
     ("bench_lake.py", []),
+    ("bench_resolution.py", SCALES),
     ("bench_pipeline.py", SCALES),
     ("bench_ingest.py", SCALES),
     ("bench_stream.py", []),
