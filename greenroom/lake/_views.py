@@ -50,14 +50,17 @@ def plan_view(
     root = None if allowed_dir is None else allowed_dir.resolve()
     paths = [_local_path(t.file.file_path, root) for t in tasks]
     one_schema = len(table.metadata.schemas) == 1
-    additive = one_schema or _only_added_columns(table, tasks)
+    missing = {} if one_schema else _added_columns_missing(table, tasks)
     no_deletes = all(not t.delete_files for t in tasks)
     if not tasks:
         plan = ScanPlan(name, snapshot_id, "empty", filter_text, 0, total)
         return ViewSource(plan, arrow=schema.as_arrow().empty_table())
-    if additive and no_deletes and all(p is not None for p in paths):
+    if missing is not None and no_deletes and all(p is not None for p in paths):
         files = ", ".join(_quote_literal(str(p)) for p in paths)
-        cols = ", ".join(_quote_ident(n) for n in names)
+        cols = ", ".join(
+            f"CAST(NULL AS {missing[n]}) AS {_quote_ident(n)}" if n in missing else _quote_ident(n)
+            for n in names
+        )
         select_sql = (
             f"SELECT {cols} FROM read_parquet([{files}], hive_partitioning = false, "
             f"union_by_name = {'false' if one_schema else 'true'})"
@@ -70,18 +73,41 @@ def plan_view(
     return ViewSource(plan, arrow=arrow)
 
 
-def _only_added_columns(table: Table, tasks: list[FileScanTask]) -> bool:
-    """Schema history that only ever added columns, each present in some planned file:
-    then reading the files by column name (DuckDB `union_by_name`) gives Iceberg's answer."""
+_DUCKDB_TYPES = {
+    "string": "VARCHAR",
+    "long": "BIGINT",
+    "int": "INTEGER",
+    "double": "DOUBLE",
+    "float": "FLOAT",
+    "boolean": "BOOLEAN",
+    "date": "DATE",
+    "timestamptz": "TIMESTAMPTZ",
+    "timestamp": "TIMESTAMP",
+}
+
+
+def _added_columns_missing(table: Table, tasks: list[FileScanTask]) -> dict[str, str] | None:
+    """For a schema history that only ever added columns, the added columns that no planned
+    file holds (name → DuckDB type, read as null): then reading the files by column name
+    (DuckDB `union_by_name`) gives Iceberg's answer. None when that does not hold (a column
+    renamed, retyped or dropped, or a missing one of a nested type)."""
     current = {f.field_id: (f.name, f.field_type) for f in table.schema().fields}
     for old in table.metadata.schemas:
         for f in old.fields:
             if current.get(f.field_id) != (f.name, f.field_type):
-                return False
+                return None
     present: set[int] = set()
     for task in tasks:
         present.update(task.file.value_counts or {})
-    return all(field_id in present for field_id in current)
+    missing: dict[str, str] = {}
+    for field_id, (name, field_type) in current.items():
+        if field_id in present:
+            continue
+        duck = _DUCKDB_TYPES.get(str(field_type))
+        if duck is None:  # nested, or a type without a plain mapping: let pyiceberg read it
+            return None
+        missing[name] = duck
+    return missing
 
 
 def _projection(names: list[str], mentioned: set[str] | None) -> tuple[str, ...]:

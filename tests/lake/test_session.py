@@ -223,3 +223,21 @@ def test_session_is_usable_after_errors_and_closable(session: Session) -> None:
     assert session.sql("SELECT 1 AS x")["x"][0].as_py() == 1
     session.close()
     assert session.sql("SELECT count(*) AS n FROM silver.sales")["n"][0].as_py() == 600
+
+
+@pytest.mark.slow
+def test_added_columns_read_from_parquet_even_when_planned_files_lack_them(lake: Lakehouse) -> None:
+    first = pa.table({"a": [1, 2], "s": ["x", "y"]})
+    lake.create_table("ops.evolving", first.schema)
+    lake.append("ops.evolving", first)
+    later = pa.table({"a": [3], "s": ["z"], "n": [1.5]})
+    lake.create_table("ops.evolving", later.schema, evolve=True)
+    lake.append("ops.evolving", later)
+    with lake.session() as session:
+        rows = session.sql("SELECT a, n FROM ops.evolving ORDER BY a").to_pylist()
+        assert rows == [{"a": 1, "n": None}, {"a": 2, "n": None}, {"a": 3, "n": 1.5}]
+        assert session.last_plan["ops.evolving"].mode == "parquet"
+        old_only = session.sql("SELECT a, n FROM ops.evolving WHERE a < 3 ORDER BY a").to_pylist()
+        assert old_only == [{"a": 1, "n": None}, {"a": 2, "n": None}]
+        plan = session.last_plan["ops.evolving"]
+        assert (plan.mode, plan.files_planned) == ("parquet", 1)

@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -36,6 +37,10 @@ if TYPE_CHECKING:
 
 FEED = "stream_sales"
 POSITION_COLUMNS = [f.name for f in STREAM_COLUMNS]
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 class BronzeSaleSink:
@@ -113,18 +118,24 @@ class BronzeSaleSink:
     def _fresh(self, events: pa.Table) -> pa.Table:
         """Events whose sale id is new: first in the batch, and neither in bronze nor in
         quarantine (a replay, or a batch redelivered after a crash)."""
-        events = events.append_column("_pos", pa.array(range(events.num_rows), pa.int64()))
+        events = events.append_column("_pos", pa.array(np.arange(events.num_rows, dtype=np.int64)))
         firsts = events.group_by("sale_id", use_threads=False).aggregate([("_pos", "min")])
         events = events.filter(pc.is_in(events.column("_pos"), firsts.column("_pos_min")))
+        if events.num_rows == 0:
+            return events.drop_columns(["_pos"])
+        # The range lets the lake prune files by their sale-id statistics before the exact
+        # semi-join, so the check reads the files of recent batches, not all of bronze.
+        low, high = pc.min_max(events.column("sale_id")).values()
+        bounds = f"BETWEEN {_literal(low.as_py())} AND {_literal(high.as_py())}"
         seen = [
-            f"SELECT {column} AS sale_id, _batch_id FROM {table}"
+            f"SELECT {column} AS sale_id FROM {table} WHERE {column} {bounds}"
             for table, column in (
                 (f"bronze.{FEED}", "sale_id"),
                 (f"quarantine.{FEED}", "source_record_id"),
             )
             if self.lake.exists(table)
         ]
-        if seen and events.num_rows:
+        if seen:
             with self.lake.session() as session:
                 session.register("_ids", events.select(["sale_id"]))
                 known = session.sql(
