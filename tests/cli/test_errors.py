@@ -114,3 +114,34 @@ def test_bad_today_setting(
     reset_settings()
     code, _, err = run(["lake", "tables"], capsys)
     assert_one_line_error(code, err, "GREENROOM_TODAY")
+
+
+def test_ingest_file_unknown_feed_and_missing_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text("a,b\n1,2\n")
+    code, _, err = run(["ingest", "file", str(path), "--source", "nope"], capsys)
+    assert_one_line_error(code, err, "nope", "venue_registry")
+    code, _, err = run(
+        ["ingest", "file", str(tmp_path / "missing.csv"), "--source", "venue_registry"], capsys
+    )
+    assert_one_line_error(code, err, "missing.csv")
+
+
+@pytest.mark.slow
+def test_ingest_file_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "venues.csv"
+    path.write_text(
+        "registry_id,venue_name,street,city,region,country,latitude,longitude,capacity,venue_type,amenities,opened\n"
+        "VR-1,Hall,1 Road,Bern,BE,Switzerland,46.9,7.4,800,club,bar,2001-02-03\n"
+        "VR-2,,2 Road,Bern,BE,Switzerland,46.9,7.4,800,club,bar,2001-02-03\n"
+    )
+    code, out, _ = run(
+        ["ingest", "file", str(path), "--source", "venue_registry", "--json"], capsys
+    )
+    assert code == 0
+    result = json.loads(out)
+    for key in ("batch_id", "received", "accepted", "quarantined", "snapshot_id", "seconds"):
+        assert key in result
+    assert (result["received"], result["accepted"], result["quarantined"]) == (2, 1, 1)
