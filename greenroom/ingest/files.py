@@ -16,6 +16,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
+
 from greenroom.ingest import batches
 from greenroom.ingest.batches import IngestionResult
 from greenroom.ingest.detect import detect
@@ -23,10 +25,14 @@ from greenroom.ingest.exceptions import BadFileError
 from greenroom.ingest.feeds import get_feed
 from greenroom.ingest.formats import read_file
 from greenroom.ingest.loader import load_batches
+from greenroom.lake.exceptions import CommitConflictError
 
 if TYPE_CHECKING:
     from greenroom.config import Settings
     from greenroom.lake import Lakehouse
+
+
+COMMIT_ATTEMPTS = 5
 
 
 def file_sha256(path: Path) -> str:
@@ -65,9 +71,19 @@ def process_file_upload(
         shutil.copyfile(path, tmp)
         tmp.replace(raw)
 
-    stats = load_batches(
-        lake, feed, read_file(raw, feed, detected.encoding), batch_id=batch_id, at=at
-    )
+    # A streamed commit cannot be replayed by the lake itself; the raw copy can: when another
+    # writer wins the race for the table, the whole batch is read and committed again (each
+    # write replaces the batch's rows, so a retry never doubles them).
+    for attempt in Retrying(
+        retry=retry_if_exception_type(CommitConflictError),
+        stop=stop_after_attempt(COMMIT_ATTEMPTS),
+        wait=wait_random_exponential(multiplier=0.2, max=5),
+        reraise=True,
+    ):
+        with attempt:
+            stats = load_batches(
+                lake, feed, read_file(raw, feed, detected.encoding), batch_id=batch_id, at=at
+            )
     result = IngestionResult(
         batch_id=batch_id,
         feed=feed.name,

@@ -162,3 +162,44 @@ def test_mojibake_is_repaired_in_bronze_and_flagged(
     ]
     assert bronze["VR-2"]["_warnings"] == []
     assert "ZÃ¼rich" in Path(str(result.raw_path)).read_text(encoding="utf-8")
+
+
+@pytest.mark.integration
+def test_two_processes_ingesting_into_one_table_both_land(
+    world: Path, lake: Lakehouse, lake_settings: Settings
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    for feed in ("crm_customers", "venue_registry", "promoter_concerts"):
+        for rel in sorted((world / "sources" / feed).iterdir()):
+            ingest(lake, lake_settings, rel, feed)
+    files = sorted((world / "sources" / "box_office_sales").iterdir())[:2]
+    env = {**os.environ, "GREENROOM_HOME": str(lake_settings.home)}
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "greenroom",
+                "ingest",
+                "file",
+                str(f),
+                "--source",
+                "box_office_sales",
+                "--json",
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for f in files
+    ]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [err for _, err in outputs]
+    results = [json.loads(out) for out, _ in outputs]
+    assert lake.read("bronze.box_office_sales").num_rows == sum(r["accepted"] for r in results)
+    recorded = {r["batch_id"] for r in lake.read("ops.ingestion_batches").to_pylist()}
+    assert {r["batch_id"] for r in results} <= recorded
