@@ -19,6 +19,8 @@ def repair_text(records: pa.Table, feed: str) -> tuple[pa.Table, dict[str, pa.Ar
         if not (pa.types.is_string(field.type) or pa.types.is_large_string(field.type)):
             continue
         column = records.column(index).combine_chunks()
+        if pc.all(pc.string_is_ascii(column)).as_py() is not False:
+            continue  # mojibake needs non-ASCII characters; ids, codes and numbers have none
         repaired = repair_mojibake(column)
         changed = pc.fill_null(pc.not_equal(repaired, pc.cast(column, pa.string())), False)
         if pc.any(changed).as_py():
