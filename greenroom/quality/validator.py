@@ -94,7 +94,10 @@ def validate(
             tuple(r for r in compiled.rules if r.id not in skipped),
             (),
         )
-    run = _Run(compiled, records, original, lake, skipped)
+
+    def run(session: Session) -> ValidationResult:
+        return _run(compiled, records, original, lake, skipped, session)
+
     if session is not None:
         return run(session)
     if lake is not None:
@@ -136,20 +139,14 @@ def validate_data_quality(
     return validate(table, feed, lake=lake)
 
 
-@dataclass(frozen=True)
-class _Run:
-    compiled: CompiledContract
-    records: pa.Table
-    original: pa.Table | None
-    lake: Lakehouse | None
-    skipped: tuple[str, ...]
-
-    def __call__(self, session: Session) -> ValidationResult:
-        return _run(self, session)
-
-
-def _run(job: _Run, session: Session) -> ValidationResult:
-    compiled, records, lake, skipped = job.compiled, job.records, job.lake, job.skipped
+def _run(
+    compiled: CompiledContract,
+    records: pa.Table,
+    original: pa.Table | None,
+    lake: Lakehouse | None,
+    skipped: tuple[str, ...],
+    session: Session,
+) -> ValidationResult:
     feed = compiled.contract.feed
     n = records.num_rows
     batch = records.append_column("_row", pa.array(np.arange(n, dtype=np.int64)))
@@ -171,7 +168,7 @@ def _run(job: _Run, session: Session) -> ValidationResult:
         .append_column("_warnings", warn.filter(ok))
         .append_column("_record_hash", verdict.column("_hash").combine_chunks().filter(ok))
     )
-    rejected = (job.original if job.original is not None else plain).filter(bad)
+    rejected = (original if original is not None else plain).filter(bad)
     payload = _payloads(session, rejected)
     rejected = rejected.append_column("_reasons", reject.filter(bad)).append_column(
         "_payload", payload
