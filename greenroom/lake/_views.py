@@ -14,6 +14,7 @@ from pathlib import Path
 import pyarrow as pa
 from pyiceberg.expressions import BooleanExpression
 from pyiceberg.table import FileScanTask, Table
+from pyiceberg.types import IcebergType, ListType, MapType, StructType
 
 from greenroom.lake._pushdown import describe
 from greenroom.lake.records import ScanPlan
@@ -86,6 +87,20 @@ _DUCKDB_TYPES = {
 }
 
 
+def _nested_ids(field_type: IcebergType) -> set[int]:
+    """The field ids inside a nested type (files count values per leaf, not per parent)."""
+    ids: set[int] = set()
+    if isinstance(field_type, StructType):
+        for field in field_type.fields:
+            ids |= {field.field_id} | _nested_ids(field.field_type)
+    elif isinstance(field_type, ListType):
+        ids |= {field_type.element_id} | _nested_ids(field_type.element_type)
+    elif isinstance(field_type, MapType):
+        ids |= {field_type.key_id, field_type.value_id}
+        ids |= _nested_ids(field_type.key_type) | _nested_ids(field_type.value_type)
+    return ids
+
+
 def _added_columns_missing(table: Table, tasks: list[FileScanTask]) -> dict[str, str] | None:
     """For a schema history that only ever added columns, the added columns that no planned
     file holds (name → DuckDB type, read as null): then reading the files by column name
@@ -101,7 +116,7 @@ def _added_columns_missing(table: Table, tasks: list[FileScanTask]) -> dict[str,
         present.update(task.file.value_counts or {})
     missing: dict[str, str] = {}
     for field_id, (name, field_type) in current.items():
-        if field_id in present:
+        if field_id in present or not present.isdisjoint(_nested_ids(field_type)):
             continue
         duck = _DUCKDB_TYPES.get(str(field_type))
         if duck is None:  # nested, or a type without a plain mapping: let pyiceberg read it

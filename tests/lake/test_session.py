@@ -157,16 +157,24 @@ def test_types_survive_parquet_arrow_and_empty_paths(lake: Lakehouse) -> None:
         assert s.sql("SELECT count(*) AS n FROM silver.typed_empty")["n"][0].as_py() == 0
         assert s.last_plan["silver.typed_empty"].mode == "empty"
 
-    # schema evolution: files no longer match one schema, so pyiceberg scans into Arrow
+    # an added column no file holds yet: still read from Parquet, the column typed and null
     table = lake.load_table("silver.typed")
     with table.update_schema() as update:
         update.add_column("note", StringType())
     with lake.session() as s:
         assert s.sql("DESCRIBE silver.typed")["column_type"].to_pylist() == [*expected, "VARCHAR"]
-        assert s.last_plan["silver.typed"].mode == "arrow"
+        assert s.last_plan["silver.typed"].mode == "parquet"
         got = s.sql("SELECT genres, note FROM silver.typed WHERE id = 1").to_pylist()
         assert got == [{"genres": ["rock", "metal"], "note": None}]
-        assert s.last_plan["silver.typed"].columns == ("id", "genres", "note")
+
+    # a renamed column: reading files by name would be wrong, so pyiceberg scans into Arrow
+    with table.update_schema() as update:
+        update.rename_column("note", "remark")
+    with lake.session() as s:
+        got = s.sql("SELECT genres, remark FROM silver.typed WHERE id = 1").to_pylist()
+        assert got == [{"genres": ["rock", "metal"], "remark": None}]
+        assert s.last_plan["silver.typed"].mode == "arrow"
+        assert s.last_plan["silver.typed"].columns == ("id", "genres", "remark")
 
 
 def test_register_makes_extra_relations_queryable(session: Session) -> None:
@@ -227,15 +235,19 @@ def test_session_is_usable_after_errors_and_closable(session: Session) -> None:
 
 @pytest.mark.slow
 def test_added_columns_read_from_parquet_even_when_planned_files_lack_them(lake: Lakehouse) -> None:
-    first = pa.table({"a": [1, 2], "s": ["x", "y"]})
+    first = pa.table({"a": [1, 2], "s": ["x", "y"], "tags": [["p"], []]})
     lake.create_table("ops.evolving", first.schema)
     lake.append("ops.evolving", first)
-    later = pa.table({"a": [3], "s": ["z"], "n": [1.5]})
+    later = pa.table({"a": [3], "s": ["z"], "tags": [["q"]], "n": [1.5]})
     lake.create_table("ops.evolving", later.schema, evolve=True)
     lake.append("ops.evolving", later)
     with lake.session() as session:
-        rows = session.sql("SELECT a, n FROM ops.evolving ORDER BY a").to_pylist()
-        assert rows == [{"a": 1, "n": None}, {"a": 2, "n": None}, {"a": 3, "n": 1.5}]
+        rows = session.sql("SELECT a, n, tags FROM ops.evolving ORDER BY a").to_pylist()
+        assert rows == [
+            {"a": 1, "n": None, "tags": ["p"]},
+            {"a": 2, "n": None, "tags": []},
+            {"a": 3, "n": 1.5, "tags": ["q"]},
+        ]
         assert session.last_plan["ops.evolving"].mode == "parquet"
         old_only = session.sql("SELECT a, n FROM ops.evolving WHERE a < 3 ORDER BY a").to_pylist()
         assert old_only == [{"a": 1, "n": None}, {"a": 2, "n": None}]
