@@ -1,13 +1,18 @@
-"""What the three sale feeds share: one channel's sales as arrays, and reference texts."""
+"""What the three sale feeds share: one channel's sales as arrays, reference texts, and the
+defects they inject alike (missing fields, unknown concert references)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pyarrow as pa
 
 from greenroom.synth import calendar, chars
-from greenroom.synth.feeds._amounts import to_local_cents
+from greenroom.synth.defects.plan import DefectLog, DefectPlan
+from greenroom.synth.feeds._amounts import to_local_cents, unknown_ids
+from greenroom.synth.feeds._lines import Column
 from greenroom.synth.world import World
 from greenroom.synth.world.columns import np_col
 from greenroom.synth.world.market import CHANNELS, SEGMENTS, TIERS
@@ -74,3 +79,38 @@ def tier_text(tier: np.ndarray) -> np.ndarray:
 
 def segment_text(segment: np.ndarray) -> np.ndarray:
     return chars.vocab(segment, SEGMENTS)
+
+
+def blank_required(
+    rng: np.random.Generator,
+    plan: DefectPlan,
+    log: DefectLog,
+    ids: pa.Array,
+    columns: Mapping[str, Column],
+    required: Sequence[str],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Blank one required field of each record planned for `missing_required`, and log it.
+    Returns the rows and, per row, the index in `required` of the field blanked."""
+    missing = np.flatnonzero(plan.mask("missing_required"))
+    which = rng.integers(len(required), size=len(missing))
+    for w, field in enumerate(required):
+        columns[field].blank(missing[which == w])
+    log.add(
+        "missing_required", ids.take(missing), pa.array([required[w] for w in which], pa.string())
+    )
+    return missing, which
+
+
+def unknown_promoter_refs(
+    rng: np.random.Generator, plan: DefectPlan, world: World
+) -> tuple[np.ndarray, list[str]]:
+    """The rows planned for `unknown_reference` and, for each, a promoter concert id of the
+    right shape that no concert has."""
+    unknown = np.flatnonzero(plan.mask("unknown_reference"))
+    existing = set(world.concerts["promoter_id"].to_pylist())
+    fake = unknown_ids(
+        existing,
+        lambda k: [f"PRM-{x:06d}" for x in rng.integers(1, 1_000_000, size=k)],
+        len(unknown),
+    )
+    return unknown, fake

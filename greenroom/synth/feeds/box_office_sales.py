@@ -9,14 +9,19 @@ byte-matrix line builder as the NDJSON sale feeds (:mod:`._lines`) rather than
 from __future__ import annotations
 
 import numpy as np
-import pyarrow as pa
 
 from greenroom.synth import calendar, chars
 from greenroom.synth.defects.dates import bad_dates, mixed_timestamps
 from greenroom.synth.defects.plan import DefectLog
-from greenroom.synth.feeds._amounts import unknown_ids
 from greenroom.synth.feeds._lines import Column, csv_lines, take_rows
-from greenroom.synth.feeds._sales import channel_sales, segment_text, text_table, tier_text
+from greenroom.synth.feeds._sales import (
+    blank_required,
+    channel_sales,
+    segment_text,
+    text_table,
+    tier_text,
+    unknown_promoter_refs,
+)
 from greenroom.synth.feeds.base import FeedContext, FeedResult, entities, result
 from greenroom.synth.world import World
 
@@ -70,21 +75,9 @@ def box_office_sales(world: World, ctx: FeedContext) -> FeedResult:
     cols["purchased_at"].override(bad, text_table(broken))
     log.add("bad_date", ids.take(bad), "purchased_at", broken)
 
-    missing = np.flatnonzero(plan.mask("missing_required"))
-    which = rng.integers(len(_REQUIRED), size=len(missing))
-    for w, field in enumerate(_REQUIRED):
-        cols[field].blank(missing[which == w])
-    log.add(
-        "missing_required", ids.take(missing), pa.array([_REQUIRED[w] for w in which], pa.string())
-    )
+    blank_required(rng, plan, log, ids, cols, _REQUIRED)
 
-    unknown = np.flatnonzero(plan.mask("unknown_reference"))
-    existing = set(world.concerts["promoter_id"].to_pylist())
-    fake = unknown_ids(
-        existing,
-        lambda k: [f"PRM-{x:06d}" for x in rng.integers(1, 1_000_000, size=k)],
-        len(unknown),
-    )
+    unknown, fake = unknown_promoter_refs(rng, plan, world)
     cols["event_ref"].override(unknown, text_table(fake))
     log.add("unknown_reference", ids.take(unknown), "event_ref", fake)
 

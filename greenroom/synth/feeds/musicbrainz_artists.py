@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-import pyarrow.compute as pc
-
-from greenroom.synth.defects.plan import DefectLog
-from greenroom.synth.feeds._names import broken_names, missing_style, non_ascii
+from greenroom.synth.feeds._names import named_records
 from greenroom.synth.feeds.base import FeedContext, FeedResult, entities, result, write_json
 from greenroom.synth.world import World
 
@@ -25,18 +21,10 @@ def _sort_name(name: str, kind: str) -> str:
 
 
 def musicbrainz_artists(world: World, ctx: FeedContext) -> FeedResult:
-    art = world.artists.filter(pc.is_valid(world.artists["musicbrainz_id"]))
-    art = art.take(pc.sort_indices(art["musicbrainz_id"]))
-    ids: list[str] = art["musicbrainz_id"].to_pylist()
-    names: list[str] = art["name"].to_pylist()
+    art, ids, names, rng, _plan, log, shown, missing, styles = named_records(
+        world.artists, "musicbrainz_id", FEED, ctx
+    )
     n = len(ids)
-    rng = ctx.rng(FEED)
-    plan = ctx.plan(FEED, n, {"mojibake": non_ascii(names)})
-    log = DefectLog(FEED)
-    shown = broken_names(rng, plan, log, ids, names, "name")
-    missing = plan.mask("missing_required")
-    styles = iter(missing_style(rng, int(missing.sum())))
-    log.add("missing_required", [ids[i] for i in np.flatnonzero(missing)], "name")
 
     precision = rng.choice(3, size=n, p=[0.3, 0.2, 0.5])
     kinds = art["kind"].to_pylist()

@@ -6,14 +6,19 @@ A replayed order is the same line delivered again a little later in the same fil
 from __future__ import annotations
 
 import numpy as np
-import pyarrow as pa
 
 from greenroom.synth import calendar, chars
 from greenroom.synth.defects.dates import bad_dates
 from greenroom.synth.defects.plan import DefectLog
-from greenroom.synth.feeds._amounts import unknown_ids
 from greenroom.synth.feeds._lines import Column, fragment, json_lines, take_rows
-from greenroom.synth.feeds._sales import channel_sales, segment_text, text_table, tier_text
+from greenroom.synth.feeds._sales import (
+    blank_required,
+    channel_sales,
+    segment_text,
+    text_table,
+    tier_text,
+    unknown_promoter_refs,
+)
 from greenroom.synth.feeds.base import FeedContext, FeedResult, entities, result
 from greenroom.synth.world import World
 
@@ -64,20 +69,8 @@ def online_orders(world: World, ctx: FeedContext) -> FeedResult:
     broken = bad_dates(rng, s.ms[bad], with_time=True)
     cols["ordered_at"].override(bad, fragment("ordered_at")(text_table(broken)))
     log.add("bad_date", ids.take(bad), "ordered_at", broken)
-    missing = np.flatnonzero(plan.mask("missing_required"))
-    which = rng.integers(len(_REQUIRED), size=len(missing))
-    for w, field in enumerate(_REQUIRED):
-        cols[field].blank(missing[which == w])
-    log.add(
-        "missing_required", ids.take(missing), pa.array([_REQUIRED[w] for w in which], pa.string())
-    )
-    unknown = np.flatnonzero(plan.mask("unknown_reference"))
-    existing = set(world.concerts["promoter_id"].to_pylist())
-    fake = unknown_ids(
-        existing,
-        lambda k: [f"PRM-{x:06d}" for x in rng.integers(1, 1_000_000, size=k)],
-        len(unknown),
-    )
+    blank_required(rng, plan, log, ids, cols, _REQUIRED)
+    unknown, fake = unknown_promoter_refs(rng, plan, world)
     cols["concert_ref"].override(unknown, fragment("concert_ref")(text_table(fake)))
     log.add("unknown_reference", ids.take(unknown), "concert_ref", fake)
 

@@ -8,14 +8,18 @@ replayed event repeats an earlier line byte for byte, later in the file.
 from __future__ import annotations
 
 import numpy as np
-import pyarrow as pa
 
 from greenroom.synth import calendar, chars
 from greenroom.synth.calendar import MS_PER_DAY, epoch_day
 from greenroom.synth.defects.plan import DefectLog
 from greenroom.synth.feeds._amounts import unknown_ids
 from greenroom.synth.feeds._lines import Column, fragment, json_lines, take_rows
-from greenroom.synth.feeds._sales import channel_sales, text_table, tier_text
+from greenroom.synth.feeds._sales import (
+    blank_required,
+    channel_sales,
+    text_table,
+    tier_text,
+)
 from greenroom.synth.feeds.base import FeedContext, FeedResult, entities, result
 from greenroom.synth.world import World
 
@@ -90,15 +94,9 @@ def stream_sales(world: World, ctx: FeedContext) -> FeedResult:
     negative = np.flatnonzero(plan.mask("negative_price"))
     shown_cents[negative] = -shown_cents[negative]
     log.add("negative_price", ids.take(negative), "unit_price")
-    missing = np.flatnonzero(plan.mask("missing_required"))
-    which = rng.integers(len(_REQUIRED), size=len(missing))
-    for w, field in enumerate(_REQUIRED):
-        by_name[field].blank(missing[which == w])
-    keys[missing[which == 0]] = 0
+    missing, which = blank_required(rng, plan, log, ids, by_name, _REQUIRED)
+    keys[missing[which == 0]] = 0  # no event_ref: the sale id is the partition key
     keys[missing[which == 0], : s.ids.shape[1]] = s.ids[missing[which == 0]]
-    log.add(
-        "missing_required", ids.take(missing), pa.array([_REQUIRED[w] for w in which], pa.string())
-    )
     unknown = np.flatnonzero(plan.mask("unknown_reference"))
     known = set(world.concerts["ticketmaster_event_id"].drop_null().to_pylist())
     fake_ids = unknown_ids(

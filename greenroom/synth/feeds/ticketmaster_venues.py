@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-import pyarrow.compute as pc
-
-from greenroom.synth.defects.plan import DefectLog
-from greenroom.synth.feeds._names import broken_names, missing_style, non_ascii
+from greenroom.synth.feeds._names import named_records
 from greenroom.synth.feeds.base import FeedContext, FeedResult, entities, result, write_json
 from greenroom.synth.world import World
 
@@ -22,18 +18,10 @@ _RULES = {
 
 
 def ticketmaster_venues(world: World, ctx: FeedContext) -> FeedResult:
-    ven = world.venues.filter(pc.is_valid(world.venues["ticketmaster_id"]))
-    ven = ven.take(pc.sort_indices(ven["ticketmaster_id"]))
-    ids: list[str] = ven["ticketmaster_id"].to_pylist()
-    names: list[str] = ven["name"].to_pylist()
+    ven, ids, _names, _rng, _plan, log, shown, missing, styles = named_records(
+        world.venues, "ticketmaster_id", FEED, ctx
+    )
     n = len(ids)
-    rng = ctx.rng(FEED)
-    plan = ctx.plan(FEED, n, {"mojibake": non_ascii(names)})
-    log = DefectLog(FEED)
-    shown = broken_names(rng, plan, log, ids, names, "name")
-    missing = plan.mask("missing_required")
-    styles = iter(missing_style(rng, int(missing.sum())))
-    log.add("missing_required", [ids[i] for i in np.flatnonzero(missing)], "name")
     records: list[dict[str, Any]] = []
     cols = [
         "city",
