@@ -20,10 +20,10 @@ import pyarrow.compute as pc
 
 from greenroom.ingest.encoding import repair_text
 from greenroom.ingest.feeds import Feed
-from greenroom.quality.validator import validate
+from greenroom.quality.validator import ContractChecker
 
 if TYPE_CHECKING:
-    from greenroom.lake import Lakehouse, Session
+    from greenroom.lake import Lakehouse
 
 UTC_TS = pa.timestamp("us", tz="UTC")
 QUARANTINE_LINEAGE = ("_source", "_batch_id", "_ingested_at")
@@ -66,8 +66,8 @@ def load_batches(
         rejected.append(extra_quarantine)
         stats.received += extra_quarantine.num_rows
         stats.quarantined += extra_quarantine.num_rows
-    with lake.session() as session:
-        accepted = _validated(lake, session, feed, batches, batch_id, at, stats, rejected)
+    with ContractChecker(feed.name, lake=lake) as checker:
+        accepted = _validated(checker, feed, batches, batch_id, at, stats, rejected)
         first = next(accepted, None)
         if first is not None:
             table = f"bronze.{feed.name}"
@@ -95,8 +95,7 @@ def _commit(
 
 
 def _validated(
-    lake: Lakehouse,
-    session: Session,
+    checker: ContractChecker,
     feed: Feed,
     batches: Iterable[pa.Table],
     batch_id: str,
@@ -109,9 +108,7 @@ def _validated(
         if records.num_rows == 0:
             continue
         repaired, flags = repair_text(records, feed.name)
-        result = validate(
-            repaired, feed.name, lake=lake, session=session, flags=flags, original=records
-        )
+        result = checker.check(repaired, flags=flags, original=records)
         stats.received += records.num_rows
         stats.accepted += result.accepted.num_rows
         stats.quarantined += result.rejected.num_rows

@@ -113,10 +113,11 @@ class Session:
         with self._lock:
             con = self._connection
             _check_read_only(query)
-            refs = find_references(query, _duckdb_table_names(con, query))
             self.last_plan = {}
-            for name, nodes in refs.tables.items():
-                self._expose(name, nodes, refs)
+            if self._lake is not None:  # a detached session has no lake tables to plan
+                refs = find_references(query, _duckdb_table_names(con, query))
+                for name, nodes in refs.tables.items():
+                    self._expose(name, nodes, refs)
             try:
                 relation = con.sql(query, params=list(params) if params is not None else None)
                 if relation is None:  # pragma: no cover - only non-queries return None

@@ -1,8 +1,7 @@
 """Compile a contract into one set-based SQL query over a batch.
 
-The query reads the batch as `batch` (with a `_row` ordinal) and returns, per record in
-order, the ids of the rules it breaks that reject it (`_reject`) and that only flag it
-(`_warn`). Reference and uniqueness rules read the lake through relations named by
+The query reads the batch as `batch` (with a `_row` ordinal) and returns, per record, which
+rules it breaks, as bits (see :meth:`CompiledContract.sql`). Reference and uniqueness rules read the lake through relations named by
 :func:`reference.known_relation` and :func:`unique.seen_relation`, defined as CTEs from
 the SQL the caller passes for each (so the lake is scanned by the engine, not by Python).
 """
@@ -14,9 +13,12 @@ from dataclasses import dataclass
 
 from greenroom.quality.contract import Contract
 from greenroom.quality.rules import RULE_KINDS, Rule, RuleContext
-from greenroom.quality.rules.base import sql_string
+from greenroom.quality.rules.base import ColumnKind
 from greenroom.quality.rules.reference import known_relation
 from greenroom.quality.rules.unique import seen_relation
+
+RULES_PER_WORD = 62
+"""Rules per BIGINT bit word of the verdict (the sign bit stays clear)."""
 
 
 @dataclass(frozen=True)
@@ -40,36 +42,41 @@ class CompiledContract:
 
     def sql(self, lookup_sql: Mapping[str, str], extra: Mapping[str, str] | None = None) -> str:
         """The validation query, given a SELECT producing `value` for every lookup relation;
-        `extra` adds columns (alias → SQL over `t`) computed in the same pass."""
+        `extra` adds columns (alias → SQL over `t`) computed in the same pass.
+
+        Every rule's violation is computed once, as a boolean of an inner query (a lookup
+        rule is one join); the outer query packs them into bit words: bit `i % RULES_PER_WORD`
+        of `_broken<i // RULES_PER_WORD>` is set when the record breaks rule `i`. Rows come
+        out in any order, each with its `_row`."""
         ctes = [f"{lk.relation} AS ({lookup_sql[lk.relation]})" for lk in self.lookups]
-        reject = _reasons([r for r in self.rules if r.severity == "reject"])
-        warn = _reasons([r for r in self.rules if r.severity == "warn"])
-        with_clause = f"WITH {', '.join(ctes)}\n" if ctes else ""
-        more = "".join(f", {sql} AS {alias}" for alias, sql in (extra or {}).items())
-        return (
-            f"{with_clause}SELECT t._row, {reject} AS _reject, {warn} AS _warn{more}\n"
-            "FROM batch AS t\nORDER BY t._row"
+        checks = "".join(
+            f", coalesce(({r.violation}), false) AS _v{i}" for i, r in enumerate(self.rules)
         )
+        more = "".join(f", {sql} AS {alias}" for alias, sql in (extra or {}).items())
+        ctes.append(f"checks AS (SELECT t._row{checks}{more} FROM batch AS t)")
+        words = "".join(f", {word} AS _broken{w}" for w, word in enumerate(self._bit_words()))
+        aliases = "".join(f", {alias}" for alias in extra or {})
+        return f"WITH {', '.join(ctes)}\nSELECT _row{words}{aliases}\nFROM checks"
+
+    @property
+    def word_count(self) -> int:
+        return max(1, -(-len(self.rules) // RULES_PER_WORD))
+
+    def _bit_words(self) -> list[str]:
+        words: list[list[str]] = [[] for _ in range(self.word_count)]
+        for i in range(len(self.rules)):
+            words[i // RULES_PER_WORD].append(
+                f"CASE WHEN _v{i} THEN {1 << (i % RULES_PER_WORD)} ELSE 0 END"
+            )
+        return [" | ".join(parts) if parts else "CAST(0 AS BIGINT)" for parts in words]
 
 
-def _reasons(rules: list[Rule]) -> str:
-    """The ids of the rules a record breaks. Most records break none: an OR of the
-    violations decides that cheaply, and only the others build the list of ids."""
-    if not rules:
-        return "CAST([] AS VARCHAR[])"
-    broken = [f"coalesce(({r.violation}), false)" for r in rules]
-    cases = ", ".join(
-        f"CASE WHEN {b} THEN {sql_string(r.id)} END" for b, r in zip(broken, rules, strict=True)
-    )
-    return (
-        f"CASE WHEN {' OR '.join(broken)} "
-        f"THEN list_filter([{cases}], lambda r: r IS NOT NULL) "
-        "ELSE CAST([] AS VARCHAR[]) END"
-    )
-
-
-def compile_contract(contract: Contract) -> CompiledContract:
-    ctx = RuleContext(contract.feed)
+def compile_contract(
+    contract: Contract, columns: Mapping[str, ColumnKind] | None = None
+) -> CompiledContract:
+    """Compile `contract`; given what the batch's top-level `columns` hold, the SQL leaves
+    out checks that cannot fail on them."""
+    ctx = RuleContext(contract.feed, dict(columns or {}))
     rules: list[Rule] = []
     lookups: dict[str, LakeLookup] = {}
     for prop in contract.table.properties:

@@ -15,9 +15,15 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from greenroom.quality.compiler import CompiledContract, LakeLookup, compile_contract
+from greenroom.quality.compiler import (
+    RULES_PER_WORD,
+    CompiledContract,
+    LakeLookup,
+    compile_contract,
+)
 from greenroom.quality.contract import Contract, load_contract
 from greenroom.quality.rules import Rule
+from greenroom.quality.rules.base import ColumnKind, sql_string
 
 if TYPE_CHECKING:
     from greenroom.lake import Lakehouse, Session
@@ -49,18 +55,124 @@ class ValidationResult:
         return int(self.rejected.num_rows) == 0
 
 
-def lookup_sql(lookup: LakeLookup, lake: Lakehouse | None) -> str:
-    """SQL listing the values a reference or uniqueness rule compares against."""
+def lookup_sql(lookup: LakeLookup, lake: Lakehouse | None, where: str = "") -> str:
+    """SQL listing the values a reference or uniqueness rule compares against (`where`
+    narrows the lake tables' rows, letting their column statistics prune files)."""
     if lake is None:
         return EMPTY_LOOKUP
     parts = []
     if lake.exists(f"bronze.{lookup.feed}"):
+        column = f'"{lookup.column}"'
         parts.append(
-            f'SELECT CAST("{lookup.column}" AS VARCHAR) AS value FROM bronze.{lookup.feed}'
+            f"SELECT CAST({column} AS VARCHAR) AS value FROM bronze.{lookup.feed}"
+            + (f" WHERE {column} {where}" if where else "")
         )
     if lookup.kind == "reference" and lake.exists(f"quarantine.{lookup.feed}"):
         parts.append(f"SELECT source_record_id AS value FROM quarantine.{lookup.feed}")
     return " UNION ALL ".join(parts) if parts else EMPTY_LOOKUP
+
+
+class ContractChecker:
+    """A feed's contract, ready to check every batch of one delivery (a file, an API sync,
+    a stream micro-batch); also a context manager.
+
+    Reference rules read the ids they know from the lake once, when the checker opens.
+    Uniqueness rules read, per batch, the lake's keys in the batch's key range (column
+    statistics prune the files outside it), and also count keys from the delivery's earlier
+    batches as seen, so a duplicate split across two batches of a file is still caught.
+    Without `lake`, both kinds are skipped (listed in each result's `skipped_rules`).
+    """
+
+    def __init__(
+        self, feed: str, *, lake: Lakehouse | None = None, contract: Contract | None = None
+    ) -> None:
+        from greenroom.lake import Session
+
+        self.contract = contract or load_contract(feed)
+        self.lake = lake
+        self._compiled: dict[pa.Schema, CompiledContract] = {}
+        self._session = Session.detached()
+        self._delivered: dict[str, list[pa.Array]] = {}  # unique relation → earlier keys
+        generic = compile_contract(self.contract)
+        self.lookups = generic.lookups if lake is not None else ()
+        self.skipped: tuple[str, ...] = ()
+        if lake is None:
+            self.skipped = tuple(r.id for r in generic.rules if r.kind in ("reference", "unique"))
+        references = [lk for lk in self.lookups if lk.kind == "reference"]
+        if references:
+            with lake.session() as session:  # type: ignore[union-attr]
+                for lk in references:
+                    self._session.register(lk.relation, session.sql(lookup_sql(lk, lake)))
+
+    def __enter__(self) -> ContractChecker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._session.close()
+
+    def check(
+        self,
+        records: pa.Table,
+        *,
+        flags: Mapping[str, pa.Array] | None = None,
+        original: pa.Table | None = None,
+    ) -> ValidationResult:
+        """Check one batch. `flags` are warnings raised before validation (name → per-record
+        mask), added to `_warnings`; `original` is the batch as received, used for the
+        quarantine payload when `records` was repaired."""
+        compiled = self._compile(records.schema)
+        if flags:
+            compiled = with_flags(compiled, list(flags))
+            records = records.append_column(
+                "_flags",
+                pa.StructArray.from_arrays(list(flags.values()), names=_flag_names(flags)),
+            )
+        relations = {lk.relation: f"SELECT value FROM {lk.relation}" for lk in self.lookups}
+        for lk in self.lookups:
+            if lk.kind == "unique":
+                self._register_seen(lk, records)
+        result = _run(compiled, records, original, relations, self.skipped, self._session)
+        for lk in self.lookups:
+            if lk.kind == "unique" and lk.column in records.column_names:
+                keys = pc.cast(records.column(lk.column), pa.string()).combine_chunks()
+                self._delivered.setdefault(lk.relation, []).append(keys.drop_null())
+        return result
+
+    def _compile(self, schema: pa.Schema) -> CompiledContract:
+        compiled = self._compiled.get(schema)
+        if compiled is None:
+            kinds: dict[str, ColumnKind] = {
+                f.name: "text" if pa.types.is_string(f.type) else "other" for f in schema
+            }
+            compiled = compile_contract(self.contract, kinds)
+            if self.lake is None:
+                compiled = CompiledContract(
+                    compiled.contract,
+                    tuple(r for r in compiled.rules if r.id not in self.skipped),
+                    (),
+                )
+            self._compiled[schema] = compiled
+        return compiled
+
+    def _register_seen(self, lookup: LakeLookup, records: pa.Table) -> None:
+        """`lookup.relation`: the keys of the batch's range already in the lake, plus the
+        delivery's earlier keys."""
+        parts = list(self._delivered.get(lookup.relation, []))
+        where = ""
+        if lookup.column in records.column_names:
+            keys = records.column(lookup.column)
+            low, high = pc.min_max(keys).values() if pa.types.is_string(keys.type) else (None, None)
+            if low is not None and low.is_valid:
+                where = f"BETWEEN {sql_string(low.as_py())} AND {sql_string(high.as_py())}"
+        with self.lake.session() as session:  # type: ignore[union-attr]
+            found = session.sql(lookup_sql(lookup, self.lake, where))
+        parts.append(pc.cast(found.column("value"), pa.string()).combine_chunks())
+        self._session.register(
+            lookup.relation, pa.table({"value": pa.chunked_array(parts, pa.string())})
+        )
 
 
 def validate(
@@ -68,45 +180,13 @@ def validate(
     feed: str,
     *,
     lake: Lakehouse | None = None,
-    session: Session | None = None,
     contract: Contract | None = None,
     flags: Mapping[str, pa.Array] | None = None,
     original: pa.Table | None = None,
 ) -> ValidationResult:
-    """Check `records` of `feed` against its contract.
-
-    With `lake`, reference and uniqueness rules look ids up in bronze and quarantine;
-    without it they are skipped (listed in `skipped_rules`). `flags` are warnings raised
-    before validation (name → per-record mask), added to `_warnings`; `original` is the
-    batch as received, used for the quarantine payload when `records` was repaired.
-    """
-    compiled = compile_contract(contract or load_contract(feed))
-    if flags:
-        compiled = with_flags(compiled, list(flags))
-        records = records.append_column(
-            "_flags", pa.StructArray.from_arrays(list(flags.values()), names=_flag_names(flags))
-        )
-    skipped: tuple[str, ...] = ()
-    if lake is None:
-        skipped = tuple(r.id for r in compiled.rules if r.kind in ("reference", "unique"))
-        compiled = CompiledContract(
-            compiled.contract,
-            tuple(r for r in compiled.rules if r.id not in skipped),
-            (),
-        )
-
-    def run(session: Session) -> ValidationResult:
-        return _run(compiled, records, original, lake, skipped, session)
-
-    if session is not None:
-        return run(session)
-    if lake is not None:
-        with lake.session() as own:
-            return run(own)
-    from greenroom.lake import Session as _Session
-
-    with _Session.detached() as own:
-        return run(own)
+    """Check one batch of `feed` against its contract (see :class:`ContractChecker`)."""
+    with ContractChecker(feed, lake=lake, contract=contract) as checker:
+        return checker.check(records, flags=flags, original=original)
 
 
 def _flag_names(flags: Mapping[str, pa.Array]) -> list[str]:
@@ -143,7 +223,7 @@ def _run(
     compiled: CompiledContract,
     records: pa.Table,
     original: pa.Table | None,
-    lake: Lakehouse | None,
+    relations: Mapping[str, str],
     skipped: tuple[str, ...],
     session: Session,
 ) -> ValidationResult:
@@ -152,29 +232,64 @@ def _run(
     batch = records.append_column("_row", pa.array(np.arange(n, dtype=np.int64)))
     session.register("batch", batch)
     columns = [c for c in records.column_names if c not in ("_row", "_flags")]
-    sql = compiled.sql(
-        {lk.relation: lookup_sql(lk, lake) for lk in compiled.lookups},
-        {"_hash": record_hash_sql(records.select(columns).schema)},
-    )
+    sql = compiled.sql(relations, {"_hash": record_hash_sql(records.select(columns).schema)})
     verdict = session.sql(sql)
-    reject = verdict.column("_reject").combine_chunks()
-    warn = verdict.column("_warn").combine_chunks()
-    ok = pc.equal(pc.list_value_length(reject), 0)
-    bad = pc.invert(ok)
+    # Back in batch order: scatter each column by its `_row`.
+    rows = verdict.column("_row").to_numpy()
+    words = [
+        _scatter(verdict.column(f"_broken{w}").to_numpy(), rows) for w in range(compiled.word_count)
+    ]
+    hashes = verdict.column("_hash").combine_chunks().take(pa.array(np.argsort(rows)))
+    hits = [_bit_set(words, i) for i in range(len(compiled.rules))]
+    rejecting = [i for i, r in enumerate(compiled.rules) if r.severity == "reject"]
+    bad_mask = np.zeros(n, dtype=bool)
+    for i in rejecting:
+        bad_mask |= hits[i]
+    ok = pa.array(~bad_mask)
+    bad = pa.array(bad_mask)
+    reject = _rule_lists(compiled.rules, hits, rejecting, n)
+    warn = _rule_lists(compiled.rules, hits, [i for i in range(len(hits)) if i not in rejecting], n)
 
     plain = records.drop_columns(["_flags"]) if "_flags" in records.column_names else records
     accepted = (
         plain.filter(ok)
         .append_column("_warnings", warn.filter(ok))
-        .append_column("_record_hash", verdict.column("_hash").combine_chunks().filter(ok))
+        .append_column("_record_hash", hashes.filter(ok))
     )
     rejected = (original if original is not None else plain).filter(bad)
     payload = _payloads(session, rejected)
     rejected = rejected.append_column("_reasons", reject.filter(bad)).append_column(
         "_payload", payload
     )
-    counts = _counts(pa.concat_arrays([reject, warn]) if n else reject)
+    counts = {r.id: int(h.sum()) for r, h in zip(compiled.rules, hits, strict=True) if h.any()}
     return ValidationResult(feed, accepted, rejected, counts, skipped)
+
+
+def _scatter(values: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    out = np.empty_like(values)
+    out[rows] = values
+    return out
+
+
+def _bit_set(words: list[np.ndarray], rule: int) -> np.ndarray:
+    word = words[rule // RULES_PER_WORD]
+    return (word & (1 << (rule % RULES_PER_WORD))) != 0
+
+
+def _rule_lists(
+    rules: Sequence[Rule], hits: list[np.ndarray], which: list[int], n: int
+) -> pa.ListArray:
+    """Per record, the ids of the rules in `which` it broke (in contract order)."""
+    rows = [np.flatnonzero(hits[i]) for i in which]
+    flat_rows = np.concatenate([np.empty(0, np.int64), *rows])
+    rule_of = np.concatenate(
+        [np.empty(0, np.int64), *(np.full(len(r), i) for i, r in zip(which, rows, strict=True))]
+    )
+    order = np.argsort(flat_rows, kind="stable")  # stable: contract order within a record
+    offsets = np.zeros(n + 1, dtype=np.int32)
+    np.cumsum(np.bincount(flat_rows, minlength=n), out=offsets[1:])
+    ids = pa.array([r.id for r in rules], pa.string())
+    return pa.ListArray.from_arrays(pa.array(offsets), ids.take(pa.array(rule_of[order])))
 
 
 def record_hash_sql(schema: pa.Schema) -> str:
@@ -194,16 +309,3 @@ def _payloads(session: Session, rejected: pa.Table) -> pa.Array:
     session.register("rejected_batch", rejected)
     out = session.sql("SELECT CAST(to_json(t) AS VARCHAR) AS payload FROM rejected_batch AS t")
     return out.column("payload").combine_chunks()
-
-
-def _counts(reasons: pa.Array) -> dict[str, int]:
-    flat = pc.list_flatten(reasons)
-    if len(flat) == 0:
-        return {}
-    counted = pc.value_counts(flat)
-    return {
-        str(k): int(v)
-        for k, v in zip(
-            counted.field("values").to_pylist(), counted.field("counts").to_pylist(), strict=True
-        )
-    }

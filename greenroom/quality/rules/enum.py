@@ -14,7 +14,7 @@ def enum(prop: Property, ctx: RuleContext) -> list[Rule]:
         ctx.make(
             prop,
             "enum",
-            f"{prop.expr} IS NOT NULL AND NOT list_contains({lowered}, lower(trim({text(prop)})))",
+            f"{prop.expr} IS NOT NULL AND NOT list_contains({lowered}, lower(trim({text(prop, ctx)})))",
             f"`{prop.name}` must be one of {', '.join(values)}",
         )
     ]

@@ -13,7 +13,7 @@ def pattern(prop: Property, ctx: RuleContext) -> list[Rule]:
         ctx.make(
             prop,
             "pattern",
-            f"{prop.expr} IS NOT NULL AND NOT regexp_full_match({text(prop)}, {sql_string(regex)})",
+            f"{prop.expr} IS NOT NULL AND NOT regexp_full_match({text(prop, ctx)}, {sql_string(regex)})",
             f"`{prop.name}` must match {regex}",
         )
     ]

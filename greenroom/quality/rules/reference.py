@@ -25,7 +25,7 @@ def reference(prop: Property, ctx: RuleContext) -> list[Rule]:
             prop,
             "reference",
             f"{prop.expr} IS NOT NULL AND NOT EXISTS "
-            f"(SELECT 1 FROM {known} AS k WHERE k.value = {text(prop)})",
+            f"(SELECT 1 FROM {known} AS k WHERE k.value = {text(prop, ctx)})",
             f"`{prop.name}` must name a known `{prop.references}`",
         )
     ]

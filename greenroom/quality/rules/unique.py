@@ -20,7 +20,7 @@ def unique(prop: Property, ctx: RuleContext) -> list[Rule]:
             "unique",
             f"{prop.expr} IS NOT NULL AND ("
             f"row_number() OVER (PARTITION BY {prop.expr} ORDER BY t._row) > 1"
-            f" OR EXISTS (SELECT 1 FROM {seen} AS s WHERE s.value = {text(prop)}))",
+            f" OR EXISTS (SELECT 1 FROM {seen} AS s WHERE s.value = {text(prop, ctx)}))",
             f"`{prop.name}` must be unique",
         )
     ]
