@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from greenroom.errors import UserError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from greenroom.config import Settings
     from greenroom.ingest.stream import (
         Consumer,
@@ -84,7 +86,9 @@ class ConsumeTotals:
 
 def bronze_consumer(
     lake: Lakehouse, settings: Settings, totals: ConsumeTotals
-) -> tuple[Consumer, Stream]:
+) -> tuple[Consumer, Callable[[], None]]:
+    """A consumer committing to bronze, and the function that releases it (the stream, and
+    the sink's in-memory id indexes) once it has run."""
     from greenroom.ingest.stream import Consumer
     from greenroom.ingest.stream.bronze import BronzeSaleSink
     from greenroom.ingest.stream.sink import sink_handler
@@ -98,7 +102,12 @@ def bronze_consumer(
         sink_handler(sink, totals.add),
         batch_size=settings.stream.batch_size,
     )
-    return consumer, stream
+
+    def close() -> None:
+        sink.close()
+        stream.close()
+
+    return consumer, close
 
 
 def consume_live(
@@ -107,7 +116,7 @@ def consume_live(
     import signal
 
     totals = ConsumeTotals()
-    consumer, stream = bronze_consumer(lake, settings, totals)
+    consumer, close = bronze_consumer(lake, settings, totals)
     previous = signal.signal(signal.SIGTERM, lambda *_: consumer.stop())
     try:
         return consumer.run(until_idle=until_idle, max_batches=max_batches), totals
@@ -116,7 +125,7 @@ def consume_live(
         raise
     finally:
         signal.signal(signal.SIGTERM, previous)
-        stream.close()
+        close()
 
 
 def live_status(settings: Settings) -> StreamStatus:

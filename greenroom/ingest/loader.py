@@ -9,6 +9,7 @@ counts as ingested once its ops row exists.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 from collections.abc import Iterable, Iterator
@@ -52,6 +53,7 @@ def load_batches(
     at: dt.datetime,
     extra_quarantine: pa.Table | None = None,
     replace: bool = True,
+    checker: ContractChecker | None = None,
 ) -> LoadStats:
     """Validate and commit every batch of one delivery (a file, an API sync, a micro-batch).
 
@@ -59,6 +61,8 @@ def load_batches(
     decoded at all), in the quarantine shape; they are counted as received and quarantined.
     `replace=False` appends instead of replacing the batch's rows: for callers that already
     drop records the lake holds (the stream sink deduplicates by sale id), it saves a scan.
+    `checker` is a long-lived one to use (the stream sink's); by default one is opened for
+    this delivery.
     """
     stats = LoadStats()
     rejected: list[pa.Table] = []
@@ -66,7 +70,9 @@ def load_batches(
         rejected.append(extra_quarantine)
         stats.received += extra_quarantine.num_rows
         stats.quarantined += extra_quarantine.num_rows
-    with ContractChecker(feed.name, lake=lake) as checker:
+    with contextlib.ExitStack() as stack:
+        if checker is None:
+            checker = stack.enter_context(ContractChecker(feed.name, lake=lake))
         accepted = _validated(checker, feed, batches, batch_id, at, stats, rejected)
         first = next(accepted, None)
         if first is not None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from greenroom.quality.contract import Contract
+from greenroom.quality.contract import Contract, Property
 from greenroom.quality.rules import RULE_KINDS, Rule, RuleContext
 from greenroom.quality.rules.base import ColumnKind
 from greenroom.quality.rules.reference import known_relation
@@ -29,6 +29,17 @@ class LakeLookup:
     feed: str
     column: str
     kind: str  # "reference" or "unique"
+    asked_by: tuple[str | None, ...] = ()
+    """The batch's top-level columns whose values the rules look up (None: a nested one)."""
+
+    @property
+    def lake_sources(self) -> tuple[tuple[str, str], ...]:
+        """The lake columns holding the values: bronze, and for references the ids
+        quarantine holds too (a record delivered but rejected still exists)."""
+        bronze = (f"bronze.{self.feed}", self.column)
+        if self.kind == "reference":
+            return (bronze, (f"quarantine.{self.feed}", "source_record_id"))
+        return (bronze,)
 
 
 @dataclass(frozen=True)
@@ -85,8 +96,13 @@ def compile_contract(
         if prop.references:
             feed, _, column = prop.references.partition(".")
             rel = known_relation(prop.references)
-            lookups[rel] = LakeLookup(rel, feed, column, "reference")
+            asked = (*(lookups[rel].asked_by if rel in lookups else ()), _top_level(prop))
+            lookups[rel] = LakeLookup(rel, feed, column, "reference", asked)
         if prop.unique:
             rel = seen_relation(contract.feed, prop.name)
-            lookups[rel] = LakeLookup(rel, contract.feed, prop.name, "unique")
+            lookups[rel] = LakeLookup(rel, contract.feed, prop.name, "unique", (_top_level(prop),))
     return CompiledContract(contract, tuple(rules), tuple(lookups.values()))
+
+
+def _top_level(prop: Property) -> str | None:
+    return None if prop.path else prop.name

@@ -27,6 +27,7 @@ from greenroom.quality.rules.base import ColumnKind, sql_string
 
 if TYPE_CHECKING:
     from greenroom.lake import Lakehouse, Session
+    from greenroom.lake.keys import KeyIndex
 
 EMPTY_LOOKUP = "SELECT CAST(NULL AS VARCHAR) AS value WHERE false"
 
@@ -57,49 +58,60 @@ class ValidationResult:
 
 def lookup_sql(lookup: LakeLookup, lake: Lakehouse | None, where: str = "") -> str:
     """SQL listing the values a reference or uniqueness rule compares against (`where`
-    narrows the lake tables' rows, letting their column statistics prune files)."""
+    narrows the bronze rows, letting their column statistics prune files)."""
     if lake is None:
         return EMPTY_LOOKUP
     parts = []
-    if lake.exists(f"bronze.{lookup.feed}"):
-        column = f'"{lookup.column}"'
-        parts.append(
-            f"SELECT CAST({column} AS VARCHAR) AS value FROM bronze.{lookup.feed}"
-            + (f" WHERE {column} {where}" if where else "")
-        )
-    if lookup.kind == "reference" and lake.exists(f"quarantine.{lookup.feed}"):
-        parts.append(f"SELECT source_record_id AS value FROM quarantine.{lookup.feed}")
+    for table, column in lookup.lake_sources:
+        if lake.exists(table):
+            name = f'"{column}"'
+            narrow = f" WHERE {name} {where}" if where and table.startswith("bronze.") else ""
+            parts.append(f"SELECT CAST({name} AS VARCHAR) AS value FROM {table}{narrow}")
     return " UNION ALL ".join(parts) if parts else EMPTY_LOOKUP
 
 
 class ContractChecker:
-    """A feed's contract, ready to check every batch of one delivery (a file, an API sync,
-    a stream micro-batch); also a context manager.
+    """A feed's contract, ready to check batch after batch; also a context manager.
 
-    Reference rules read the ids they know from the lake once, when the checker opens.
-    Uniqueness rules read, per batch, the lake's keys in the batch's key range (column
-    statistics prune the files outside it), and also count keys from the delivery's earlier
-    batches as seen, so a duplicate split across two batches of a file is still caught.
-    Without `lake`, both kinds are skipped (listed in each result's `skipped_rules`).
+    Reference and uniqueness rules compare against ids in the lake (without `lake` they
+    are skipped, listed in each result's `skipped_rules`). How they read them depends on
+    how long the checker lives:
+
+    - For one delivery (a file, an API sync), the default: reference ids are read once,
+      when the checker opens. Uniqueness reads, per batch, the lake's keys in the batch's
+      key range (column statistics prune the files outside it), and keys from the
+      delivery's earlier batches count as seen, so a duplicate split across two batches of
+      a file is still caught.
+    - `follow=True`, for a checker that outlives many deliveries (the stream consumer's):
+      every lookup is a :class:`~greenroom.lake.keys.KeyIndex`, which reads the ids once and
+      then follows the lake's commits, whoever makes them. Each batch only asks it about
+      the batch's own keys.
     """
 
     def __init__(
-        self, feed: str, *, lake: Lakehouse | None = None, contract: Contract | None = None
+        self,
+        feed: str,
+        *,
+        lake: Lakehouse | None = None,
+        contract: Contract | None = None,
+        follow: bool = False,
     ) -> None:
         from greenroom.lake import Session
 
         self.contract = contract or load_contract(feed)
         self.lake = lake
+        self.follow = follow
         self._compiled: dict[pa.Schema, CompiledContract] = {}
         self._session = Session.detached()
         self._delivered: dict[str, list[pa.Array]] = {}  # unique relation → earlier keys
+        self._indexes: dict[str, KeyIndex] = {}
         generic = compile_contract(self.contract)
         self.lookups = generic.lookups if lake is not None else ()
         self.skipped: tuple[str, ...] = ()
         if lake is None:
             self.skipped = tuple(r.id for r in generic.rules if r.kind in ("reference", "unique"))
         references = [lk for lk in self.lookups if lk.kind == "reference"]
-        if references:
+        if references and not follow:
             with lake.session() as session:  # type: ignore[union-attr]
                 for lk in references:
                     self._session.register(lk.relation, session.sql(lookup_sql(lk, lake)))
@@ -112,6 +124,8 @@ class ContractChecker:
 
     def close(self) -> None:
         self._session.close()
+        for index in self._indexes.values():
+            index.close()
 
     def check(
         self,
@@ -132,11 +146,13 @@ class ContractChecker:
             )
         relations = {lk.relation: f"SELECT value FROM {lk.relation}" for lk in self.lookups}
         for lk in self.lookups:
-            if lk.kind == "unique":
+            if self.follow:
+                self._register_followed(lk, records)
+            elif lk.kind == "unique":
                 self._register_seen(lk, records)
         result = _run(compiled, records, original, relations, self.skipped, self._session)
         for lk in self.lookups:
-            if lk.kind == "unique" and lk.column in records.column_names:
+            if lk.kind == "unique" and not self.follow and lk.column in records.column_names:
                 keys = pc.cast(records.column(lk.column), pa.string()).combine_chunks()
                 self._delivered.setdefault(lk.relation, []).append(keys.drop_null())
         return result
@@ -164,15 +180,33 @@ class ContractChecker:
         where = ""
         if lookup.column in records.column_names:
             keys = records.column(lookup.column)
-            low, high = pc.min_max(keys).values() if pa.types.is_string(keys.type) else (None, None)
-            if low is not None and low.is_valid:
-                where = f"BETWEEN {sql_string(low.as_py())} AND {sql_string(high.as_py())}"
+            if pa.types.is_string(keys.type):
+                low, high = (v.as_py() for v in pc.min_max(keys).values())
+                if low is not None:
+                    where = f"BETWEEN {sql_string(low)} AND {sql_string(high)}"
         with self.lake.session() as session:  # type: ignore[union-attr]
             found = session.sql(lookup_sql(lookup, self.lake, where))
         parts.append(pc.cast(found.column("value"), pa.string()).combine_chunks())
         self._session.register(
             lookup.relation, pa.table({"value": pa.chunked_array(parts, pa.string())})
         )
+
+    def _register_followed(self, lookup: LakeLookup, records: pa.Table) -> None:
+        """`lookup.relation`: those of the batch's keys the lake holds."""
+        index = self._indexes.get(lookup.relation)
+        if index is None:
+            from greenroom.lake.keys import KeyIndex
+
+            index = self._indexes[lookup.relation] = KeyIndex(self.lake, lookup.lake_sources)  # type: ignore[arg-type]
+        asked = [c for c in lookup.asked_by if c is not None and c in records.column_names]
+        if len(asked) < len(lookup.asked_by):  # a nested column: the batch cannot say
+            values = index.values()
+        else:
+            keys = pa.chunked_array(
+                [pc.cast(records.column(c), pa.string()) for c in asked], pa.string()
+            )
+            values = keys.filter(index.contains(keys))
+        self._session.register(lookup.relation, pa.table({"value": values}))
 
 
 def validate(
@@ -273,7 +307,8 @@ def _scatter(values: np.ndarray, rows: np.ndarray) -> np.ndarray:
 
 def _bit_set(words: list[np.ndarray], rule: int) -> np.ndarray:
     word = words[rule // RULES_PER_WORD]
-    return (word & (1 << (rule % RULES_PER_WORD))) != 0
+    hit: np.ndarray = (word & (1 << (rule % RULES_PER_WORD))) != 0
+    return hit
 
 
 def _rule_lists(

@@ -18,10 +18,10 @@ def main() -> None:
     settings = get_settings()
     lake = Lakehouse.open(settings)
     totals = ConsumeTotals()
-    consumer, stream = bronze_consumer(lake, settings, totals)
+    consumer, close = bronze_consumer(lake, settings, totals)
     print("ready", flush=True)
     stats = consumer.run(until_idle=True)
-    stream.close()
+    close()
     print(json.dumps({"records": stats.records, "accepted": totals.accepted}), flush=True)
 
 

@@ -6,10 +6,12 @@ import pyarrow as pa
 import pytest
 
 from greenroom.ingest.feeds import FEEDS
+from greenroom.ingest.formats.json_document import records_to_arrow
+from greenroom.lake import Lakehouse
 from greenroom.quality.compiler import compile_contract
 from greenroom.quality.contract import load_contract, parse_contract
 from greenroom.quality.exceptions import ContractError
-from greenroom.quality.validator import validate, validate_data_quality
+from greenroom.quality.validator import ContractChecker, validate, validate_data_quality
 
 
 def sale(**overrides: object) -> dict[str, object]:
@@ -130,3 +132,69 @@ def test_malformed_contract_is_a_clear_error() -> None:
 def test_result_tables_keep_arrow_types() -> None:
     result = validate(pa.Table.from_pylist([sale()]), "box_office_sales")
     assert result.accepted.schema.field("_warnings").type == pa.list_(pa.string())
+
+
+def known_ids(lake: Lakehouse) -> None:
+    """The concert and customer the test sales name, in bronze."""
+    lake.create_table("bronze.crm_customers", pa.schema([("customer_id", pa.string())]))
+    lake.append("bronze.crm_customers", pa.table({"customer_id": ["C1", "C2"]}))
+    lake.create_table("bronze.promoter_concerts", pa.schema([("id", pa.string())]))
+    lake.append("bronze.promoter_concerts", pa.table({"id": ["PRM-000001"]}))
+
+
+def test_a_duplicate_split_across_two_batches_of_a_delivery_is_flagged(lake: Lakehouse) -> None:
+    known_ids(lake)
+    first = records_to_arrow([sale(transaction_id="T1"), sale(transaction_id="T2")])
+    second = records_to_arrow([sale(transaction_id="T3"), sale(transaction_id="T1")])
+    with ContractChecker("box_office_sales", lake=lake) as checker:
+        checker.check(first)
+        result = checker.check(second)
+    assert result.accepted.column("transaction_id").to_pylist() == ["T3", "T1"]
+    assert result.accepted.column("_warnings").to_pylist() == [
+        [],
+        ["box_office_sales.transaction_id.unique"],
+    ]
+
+
+def test_a_following_checker_sees_ids_committed_after_it_opened(lake: Lakehouse) -> None:
+    concerts = pa.table({"id": pa.array(["PRM-000001"])})
+    customers = pa.table({"customer_id": pa.array(["C1"])})
+    lake.create_table("bronze.crm_customers", customers.schema)
+    lake.append("bronze.crm_customers", customers)
+    batch = records_to_arrow([sale()])
+    with ContractChecker("box_office_sales", lake=lake, follow=True) as checker:
+        before = checker.check(batch)
+        lake.create_table("bronze.promoter_concerts", concerts.schema)
+        lake.append("bronze.promoter_concerts", concerts)
+        after = checker.check(batch)
+    assert before.rejected.column("_reasons").to_pylist() == [
+        ["box_office_sales.event_ref.reference"]
+    ]
+    assert after.valid
+
+
+def test_the_delivery_checker_and_the_following_one_agree(lake: Lakehouse) -> None:
+    known_ids(lake)
+    rows = [
+        sale(),
+        sale(transaction_id="T2", customer_ref="C9"),
+        sale(transaction_id="T3", event_ref="PRM-000404", qty="0"),
+        sale(transaction_id="T1", customer_ref="C2"),
+    ]
+    batch = records_to_arrow(rows)
+    with ContractChecker("box_office_sales", lake=lake) as once:
+        expected = once.check(batch)
+    with ContractChecker("box_office_sales", lake=lake, follow=True) as following:
+        got = following.check(batch)
+    for name in ("accepted", "rejected"):
+        assert getattr(got, name).equals(getattr(expected, name)), name
+    assert (
+        got.rule_counts
+        == expected.rule_counts
+        == {
+            "box_office_sales.customer_ref.reference": 1,
+            "box_office_sales.event_ref.reference": 1,
+            "box_office_sales.qty.range": 1,
+            "box_office_sales.transaction_id.unique": 1,
+        }
+    )

@@ -30,6 +30,8 @@ from greenroom.ingest.feeds import get_feed
 from greenroom.ingest.loader import lineage_columns, load_batches
 from greenroom.ingest.stream.decode import STREAM_COLUMNS, DecodedBatch
 from greenroom.ingest.stream.sink import CommitResult
+from greenroom.lake.keys import KeyIndex
+from greenroom.quality.validator import ContractChecker
 
 if TYPE_CHECKING:
     from greenroom.config import Settings
@@ -37,10 +39,6 @@ if TYPE_CHECKING:
 
 FEED = "stream_sales"
 POSITION_COLUMNS = [f.name for f in STREAM_COLUMNS]
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 class BronzeSaleSink:
@@ -51,6 +49,15 @@ class BronzeSaleSink:
         self.settings = settings
         self.stream_name = stream_name
         self.feed = get_feed(FEED)
+        # Both live as long as the sink (a consumer's run) and follow the lake's commits.
+        self._sale_ids = KeyIndex(
+            lake, [(f"bronze.{FEED}", "sale_id"), (f"quarantine.{FEED}", "source_record_id")]
+        )
+        self._checker = ContractChecker(FEED, lake=lake, follow=True)
+
+    def close(self) -> None:
+        self._sale_ids.close()
+        self._checker.close()
 
     def commit(self, batch: DecodedBatch) -> CommitResult:
         if batch.received == 0:
@@ -64,6 +71,7 @@ class BronzeSaleSink:
         stats = load_batches(
             self.lake, self.feed, [fresh], batch_id=batch_id, at=at,
             extra_quarantine=self._undecodable(batch, batch_id, at), replace=False,
+            checker=self._checker,
         )  # fmt: skip
         batches.record(
             self.lake,
@@ -121,30 +129,8 @@ class BronzeSaleSink:
         events = events.append_column("_pos", pa.array(np.arange(events.num_rows, dtype=np.int64)))
         firsts = events.group_by("sale_id", use_threads=False).aggregate([("_pos", "min")])
         events = events.filter(pc.is_in(events.column("_pos"), firsts.column("_pos_min")))
-        if events.num_rows == 0:
-            return events.drop_columns(["_pos"])
-        # The range lets the lake prune files by their sale-id statistics before the exact
-        # semi-join, so the check reads the files of recent batches, not all of bronze.
-        low, high = pc.min_max(events.column("sale_id")).values()
-        bounds = f"BETWEEN {_literal(low.as_py())} AND {_literal(high.as_py())}"
-        seen = [
-            f"SELECT {column} AS sale_id FROM {table} WHERE {column} {bounds}"
-            for table, column in (
-                (f"bronze.{FEED}", "sale_id"),
-                (f"quarantine.{FEED}", "source_record_id"),
-            )
-            if self.lake.exists(table)
-        ]
-        if seen:
-            with self.lake.session() as session:
-                session.register("_ids", events.select(["sale_id"]))
-                known = session.sql(
-                    f"SELECT DISTINCT s.sale_id FROM ({' UNION ALL '.join(seen)}) AS s "
-                    "WHERE s.sale_id IN (SELECT sale_id FROM _ids)"
-                )
-            events = events.filter(
-                pc.invert(pc.is_in(events.column("sale_id"), known.column("sale_id")))
-            )
+        known = self._sale_ids.contains(events.column("sale_id"))
+        events = events.filter(pc.invert(known))
         return events.drop_columns(["_pos"])
 
     def _undecodable(self, batch: DecodedBatch, batch_id: str, at: dt.datetime) -> pa.Table | None:
