@@ -20,25 +20,43 @@ class Detected:
     encoding: Encoding
 
 
-def detect_encoding(path: Path) -> Encoding:
+class Utf8Check:
+    """Whether a byte stream fed chunk by chunk is valid UTF-8 (a character may straddle two
+    chunks), without holding more than one chunk."""
+
+    def __init__(self) -> None:
+        self._decoder = codecs.getincrementaldecoder("utf-8")()
+        self.valid = True
+
+    def feed(self, chunk: bytes, final: bool = False) -> None:
+        if not self.valid:
+            return
+        if chunk.isascii() and not self._decoder.getstate()[0]:
+            return  # ASCII is UTF-8, and no character is left half-read: skip decoding
+        try:
+            self._decoder.decode(chunk, final=final)
+        except UnicodeDecodeError:
+            self.valid = False
+
+
+def detect_encoding(path: Path, utf8: bool | None = None) -> Encoding:
     """UTF-8 with a BOM, UTF-8, or else Latin-1 (which decodes any byte sequence).
 
     The whole file is checked for UTF-8 validity in chunks, so a Latin-1 byte far into a
-    large file is still noticed without reading the file into memory.
+    large file is still noticed without reading the file into memory; a caller that has
+    already checked it (while copying the file) passes the answer as `utf8`.
     """
     with path.open("rb") as fh:
-        head = fh.read(3)
-        if head == codecs.BOM_UTF8:
+        if fh.read(3) == codecs.BOM_UTF8:
             return "utf-8-sig"
-        fh.seek(0)
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        try:
+        if utf8 is None:
+            fh.seek(0)
+            check = Utf8Check()
             while chunk := fh.read(1 << 20):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return "latin-1"
-    return "utf-8"
+                check.feed(chunk)
+            check.feed(b"", final=True)
+            utf8 = check.valid
+    return "utf-8" if utf8 else "latin-1"
 
 
 def detect_format(path: Path, encoding: Encoding) -> Format:
@@ -58,9 +76,9 @@ def detect_format(path: Path, encoding: Encoding) -> Format:
     return "csv"
 
 
-def detect(path: Path, expected: Format) -> Detected:
+def detect(path: Path, expected: Format, utf8: bool | None = None) -> Detected:
     """The file's format and encoding; a clear error when the format is not the feed's."""
-    encoding = detect_encoding(path)
+    encoding = detect_encoding(path, utf8)
     found = detect_format(path, encoding)
     if found != expected:
         raise BadFileError(

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import shutil
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,7 +21,7 @@ from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait
 
 from greenroom.ingest import batches
 from greenroom.ingest.batches import IngestionResult
-from greenroom.ingest.detect import detect
+from greenroom.ingest.detect import Utf8Check, detect
 from greenroom.ingest.exceptions import BadFileError
 from greenroom.ingest.feeds import get_feed
 from greenroom.ingest.formats import read_file
@@ -33,14 +34,26 @@ if TYPE_CHECKING:
 
 
 COMMIT_ATTEMPTS = 5
+CHUNK_BYTES = 1 << 20
 
 
-def file_sha256(path: Path) -> str:
+@dataclass(frozen=True)
+class Fingerprint:
+    sha256: str
+    utf8: bool
+    """Every byte sequence of the file is valid UTF-8."""
+
+
+def fingerprint(path: Path) -> Fingerprint:
+    """The file's content hash and whether it is UTF-8, in one read of the file."""
     digest = hashlib.sha256()
+    utf8 = Utf8Check()
     with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
+        while chunk := fh.read(CHUNK_BYTES):
             digest.update(chunk)
-    return digest.hexdigest()
+            utf8.feed(chunk)
+    utf8.feed(b"", final=True)
+    return Fingerprint(digest.hexdigest(), utf8.valid)
 
 
 def raw_location(settings: Settings, feed: str, batch_id: str, suffix: str, day: dt.date) -> Path:
@@ -56,13 +69,14 @@ def process_file_upload(
     if not path.is_file():
         raise BadFileError(f"`{path}` is not a readable file; check the path")
     started = time.perf_counter()
-    sha = file_sha256(path)
+    content = fingerprint(path)
+    sha = content.sha256
     batch_id = f"{feed.name}-{sha[:16]}"
     seen = batches.find(lake, batch_id)
     if seen is not None:
         return seen
 
-    detected = detect(path, feed.format)
+    detected = detect(path, feed.format, content.utf8)
     at = dt.datetime.now(dt.UTC)
     raw = raw_location(settings, feed.name, batch_id, path.suffix, at.date())
     raw.parent.mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,7 @@ import pyarrow.csv as pacsv
 
 from greenroom.ingest.exceptions import BadFileError
 
-BLOCK_BYTES = 32 << 20
+BLOCK_BYTES = 64 << 20
 
 
 def read_csv(path: Path, encoding: str = "utf-8") -> Iterator[pa.Table]:

@@ -11,7 +11,7 @@ import pyarrow.json as pajson
 
 from greenroom.ingest.exceptions import BadFileError
 
-BLOCK_BYTES = 16 << 20
+BLOCK_BYTES = 64 << 20
 
 
 def read_ndjson(
