@@ -28,6 +28,7 @@ from greenroom.ingest import batches
 from greenroom.ingest.batches import IngestionResult
 from greenroom.ingest.feeds import get_feed
 from greenroom.ingest.loader import lineage_columns, load_batches
+from greenroom.ingest.stream._json_rows import json_rows, lines_bytes
 from greenroom.ingest.stream.decode import STREAM_COLUMNS, DecodedBatch
 from greenroom.ingest.stream.sink import CommitResult
 from greenroom.lake.keys import KeyIndex
@@ -100,27 +101,28 @@ class BronzeSaleSink:
                 batch.rejected.select(POSITION_COLUMNS[:2]),
             ]
         ).sort_by([("_shard_id", "ascending"), ("_sequence_number", "ascending")])
-        shards = positions.column("_shard_id").to_pylist()
-        seqs = positions.column("_sequence_number").to_pylist()
-        digest = hashlib.sha256(
-            "\n".join(f"{s}:{q}" for s, q in zip(shards, seqs, strict=True)).encode()
-        )
-        spans = sorted({s for s in shards})
-        origin = f"stream {self.stream_name} ({len(seqs)} records from {', '.join(spans)})"
+        shards = positions.column("_shard_id")
+        text = pc.binary_join_element_wise(shards, positions.column("_sequence_number"), ":")
+        digest = hashlib.sha256(lines_bytes(text))
+        spans = pc.unique(shards).to_pylist()
+        origin = f"stream {self.stream_name} ({len(positions)} records from {', '.join(spans)})"
         return f"{FEED}-stream-{digest.hexdigest()[:16]}", origin
 
     def _raw_path(self, batch_id: str, at: dt.datetime) -> Path:
         return self.settings.raw_dir / FEED / at.date().isoformat() / f"{batch_id}.ndjson"
 
     def _keep_raw(self, batch: DecodedBatch, batch_id: str, at: dt.datetime) -> None:
-        from greenroom.ingest.stream._json_rows import json_rows
-
         path = self._raw_path(batch_id, at)
         path.parent.mkdir(parents=True, exist_ok=True)
-        lines = json_rows(batch.accepted.drop_columns(POSITION_COLUMNS)).to_pylist()
-        lines += batch.rejected.column("payload").to_pylist()
+        lines = pa.chunked_array(
+            [
+                json_rows(batch.accepted.drop_columns(POSITION_COLUMNS)),
+                pc.cast(batch.rejected.column("payload"), pa.string()).combine_chunks(),
+            ],
+            pa.string(),
+        )
         tmp = path.with_suffix(".part")
-        tmp.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+        tmp.write_bytes(lines_bytes(lines))
         tmp.replace(path)
 
     def _fresh(self, events: pa.Table) -> pa.Table:

@@ -7,7 +7,7 @@ import json
 
 import pyarrow as pa
 
-from greenroom.ingest.stream._json_rows import json_rows
+from greenroom.ingest.stream._json_rows import json_rows, lines_bytes
 
 
 def test_strings_are_escaped_so_they_parse_back() -> None:
@@ -65,3 +65,10 @@ def test_timestamps_become_iso_utc_and_nested_values_json() -> None:
 def test_empty_tables() -> None:
     assert json_rows(pa.table({"a": pa.array([], pa.string())})).to_pylist() == []
     assert json_rows(pa.table({"a": [1, 2]}).select([])).to_pylist() == ["{}", "{}"]
+
+
+def test_lines_bytes_is_each_text_then_a_newline() -> None:
+    texts = pa.chunked_array([['{"a":1}', "é"], [], ["last", None]])
+    assert lines_bytes(texts) == '{"a":1}\né\nlast\n'.encode()
+    assert lines_bytes(pa.array(["x", "y", "z"]).slice(1)) == b"y\nz\n"
+    assert lines_bytes(pa.array([], pa.string())) == b""
