@@ -40,12 +40,17 @@ WRITE_ATTEMPTS = 6
 # tables of about this many in-memory bytes, all added to the same single commit.
 CHUNK_BYTES = 256 * 1024 * 1024
 
-# Commit-retry defaults given to every table we create (pyiceberg reads them per table).
+# Defaults given to every table we create (pyiceberg reads them per table): commit retries,
+# and exact (not 16-character) column bounds for batch ids. Ingestion replaces a batch's
+# rows by `_batch_id = '<id>'`, and ids share their first 16 characters (the feed name):
+# with truncated bounds every file of the table would match and be read on each ingest.
 TABLE_DEFAULTS: dict[str, str] = {
     "commit.retry.num-retries": "12",
     "commit.retry.min-wait-ms": "20",
     "commit.retry.max-wait-ms": "2000",
     "write.delete.mode": "copy-on-write",
+    "write.metadata.metrics.column._batch_id": "full",
+    "write.metadata.metrics.column.batch_id": "full",
 }
 
 

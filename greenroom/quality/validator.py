@@ -110,11 +110,12 @@ class ContractChecker:
         self.skipped: tuple[str, ...] = ()
         if lake is None:
             self.skipped = tuple(r.id for r in generic.rules if r.kind in ("reference", "unique"))
-        references = [lk for lk in self.lookups if lk.kind == "reference"]
-        if references and not follow:
-            with lake.session() as session:  # type: ignore[union-attr]
-                for lk in references:
-                    self._session.register(lk.relation, session.sql(lookup_sql(lk, lake)))
+        self._lake_session = lake.session() if lake is not None and not follow else None
+        if self._lake_session is not None:
+            for lk in self.lookups:
+                if lk.kind == "reference":
+                    found = self._lake_session.sql(lookup_sql(lk, lake))
+                    self._session.register(lk.relation, found)
 
     def __enter__(self) -> ContractChecker:
         return self
@@ -124,6 +125,8 @@ class ContractChecker:
 
     def close(self) -> None:
         self._session.close()
+        if self._lake_session is not None:
+            self._lake_session.close()
         for index in self._indexes.values():
             index.close()
 
@@ -184,8 +187,8 @@ class ContractChecker:
                 low, high = (v.as_py() for v in pc.min_max(keys).values())
                 if low is not None:
                     where = f"BETWEEN {sql_string(low)} AND {sql_string(high)}"
-        with self.lake.session() as session:  # type: ignore[union-attr]
-            found = session.sql(lookup_sql(lookup, self.lake, where))
+        assert self._lake_session is not None  # a delivery checker with a lake has one
+        found = self._lake_session.sql(lookup_sql(lookup, self.lake, where))
         parts.append(pc.cast(found.column("value"), pa.string()).combine_chunks())
         self._session.register(
             lookup.relation, pa.table({"value": pa.chunked_array(parts, pa.string())})
