@@ -249,3 +249,19 @@ def test_multi_key_partitioning_with_nulls_writes_one_file_per_partition(lake: L
     assert [t.file.record_count for t in tasks] == [50]
     got = lake.read("bronze.multi", where=f"source = 'a' AND {march}")
     assert sorted(got["sale_id"].to_pylist()) == sorted(f"s{i}" for i in range(2, 300, 6))
+
+
+def test_batch_ids_keep_exact_bounds_so_a_batch_plans_only_its_own_files(lake: Lakehouse) -> None:
+    # Ingestion replaces a batch by `_batch_id = '<id>'`; ids share their first 16
+    # characters (the feed name), which truncated bounds would keep and nothing more.
+    ids = [f"box_office_sales-{n:016x}" for n in (1, 2, 3)]
+    schema = pa.schema([("_batch_id", pa.string()), ("n", pa.int64())])
+    lake.create_table("bronze.batches", schema)
+    for n, batch_id in enumerate(ids):
+        lake.append("bronze.batches", pa.table({"_batch_id": [batch_id], "n": [n]}, schema))
+    table = lake.load_table("bronze.batches")
+    planned = list(table.scan(row_filter=f"_batch_id = '{ids[1]}'").plan_files())
+    assert len(planned) == 1
+    lake.overwrite("bronze.batches", pa.table({"_batch_id": [ids[1]], "n": [9]}, schema),
+                   where=f"_batch_id = '{ids[1]}'")  # fmt: skip
+    assert sorted(lake.read("bronze.batches").column("n").to_pylist()) == [0, 2, 9]
