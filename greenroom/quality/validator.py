@@ -1,8 +1,10 @@
 """Run a feed's contract over a batch of records: split it into accepted and rejected.
 
-One SQL query per batch (set-based, in DuckDB through the lakehouse session) decides every
-record; Python only splits the Arrow table by the resulting mask. For every batch
-`received == accepted + rejected`.
+One SQL query per batch (set-based, in DuckDB, in a session that sees only the batch and
+the ids its lookups need) decides every record; Python turns the rule bits it returns into
+masks and lists of rule ids with numpy and splits the Arrow table. For every batch
+`received == accepted + rejected`. A `ContractChecker` runs the query batch after batch and
+decides when the lookups read the lake.
 """
 
 from __future__ import annotations
@@ -200,7 +202,8 @@ class ContractChecker:
         if index is None:
             from greenroom.lake.keys import KeyIndex
 
-            index = self._indexes[lookup.relation] = KeyIndex(self.lake, lookup.lake_sources)  # type: ignore[arg-type]
+            assert self.lake is not None  # lookups exist only with a lake
+            index = self._indexes[lookup.relation] = KeyIndex(self.lake, lookup.lake_sources)
         asked = [c for c in lookup.asked_by if c is not None and c in records.column_names]
         if len(asked) < len(lookup.asked_by):  # a nested column: the batch cannot say
             values = index.values()
