@@ -83,6 +83,9 @@ class KeyIndex:
         """Catch up with every source table's current snapshot."""
         for index, source in enumerate(self._sources):
             if not self.lake.exists(source.table):
+                if source.loaded:  # dropped since: its keys are gone too
+                    self._con.execute("DELETE FROM keys WHERE source = ?", [index]).fetchall()
+                    source.loaded, source.snapshot = False, None
                 continue
             table = self.lake.load_table(source.table)
             current = table.metadata.current_snapshot_id

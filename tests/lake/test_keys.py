@@ -54,3 +54,15 @@ def test_several_sources_and_tables_created_later(lake: Lakehouse) -> None:
     lake.append("quarantine.things", rejected)
     assert index.contains(pa.array(["a", "q", "z"])).to_pylist() == [True, True, False]
     assert sorted(index.values().to_pylist()) == ["a", "q"]
+
+
+def test_a_dropped_table_holds_nothing_any_more(lake: Lakehouse) -> None:
+    lake.create_table("bronze.things", ids().schema)
+    lake.append("bronze.things", ids("a"))
+    index = KeyIndex(lake, [("bronze.things", "id")])
+    assert index.contains(pa.array(["a"])).to_pylist() == [True]
+    lake.drop_table("bronze.things")
+    assert index.contains(pa.array(["a"])).to_pylist() == [False]
+    lake.create_table("bronze.things", ids().schema)
+    lake.append("bronze.things", ids("b"))
+    assert index.contains(pa.array(["a", "b"])).to_pylist() == [False, True]
