@@ -97,6 +97,8 @@ class KeyIndex:
             else:
                 for path in added:
                     self._insert(index, _read_column(table, path, source.column))
+            # A commit landing during a reload may be read again by the next sync: a key
+            # held twice changes no answer.
             source.snapshot = current
             source.loaded = True
 
