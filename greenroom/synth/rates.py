@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Literal
+from typing import Literal, NamedTuple, get_args
 
 from greenroom.synth.exceptions import DefectRateError
 
@@ -21,58 +21,32 @@ DefectKind = Literal[
     "local_currency",
 ]
 
-DEFECT_KINDS: tuple[DefectKind, ...] = (
-    "name_variant",
-    "mojibake",
-    "mixed_date_format",
-    "bad_date",
-    "missing_required",
-    "negative_price",
-    "unknown_reference",
-    "replayed_event",
-    "wrong_coordinates",
-    "local_currency",
-)
 
-REJECTABLE: dict[DefectKind, bool] = {
-    "name_variant": False,
-    "mojibake": False,
-    "mixed_date_format": False,
-    "bad_date": True,
-    "missing_required": True,
-    "negative_price": True,
-    "unknown_reference": True,
-    "replayed_event": False,
-    "wrong_coordinates": False,
-    "local_currency": False,
-}
+class KindSpec(NamedTuple):
+    rejectable: bool
+    """A contract should quarantine it (else the pipeline repairs it)."""
+    rule: str
+    """The generic rule that should catch (reject) or fix (repair) it."""
+    rate: float
+    """The default share of a feed's records that carry it."""
 
-# The generic rule that should catch (reject) or fix (repair) each defect.
-RULE: dict[DefectKind, str] = {
-    "name_variant": "resolve_entity",
-    "mojibake": "repair_encoding",
-    "mixed_date_format": "parse_date_formats",
-    "bad_date": "valid_date",
-    "missing_required": "not_null",
-    "negative_price": "positive_amount",
-    "unknown_reference": "foreign_key",
-    "replayed_event": "deduplicate",
-    "wrong_coordinates": "coordinates_match_city",
-    "local_currency": "convert_currency",
-}
 
-DEFAULT_RATES: dict[DefectKind, float] = {
-    "name_variant": 0.05,
-    "mojibake": 0.05,
-    "mixed_date_format": 0.05,
-    "bad_date": 0.004,
-    "missing_required": 0.004,
-    "negative_price": 0.003,
-    "unknown_reference": 0.003,
-    "replayed_event": 0.01,
-    "wrong_coordinates": 0.03,
-    "local_currency": 0.03,
+KINDS: dict[DefectKind, KindSpec] = {
+    "name_variant": KindSpec(False, "resolve_entity", 0.05),
+    "mojibake": KindSpec(False, "repair_encoding", 0.05),
+    "mixed_date_format": KindSpec(False, "parse_date_formats", 0.05),
+    "bad_date": KindSpec(True, "valid_date", 0.004),
+    "missing_required": KindSpec(True, "not_null", 0.004),
+    "negative_price": KindSpec(True, "positive_amount", 0.003),
+    "unknown_reference": KindSpec(True, "foreign_key", 0.003),
+    "replayed_event": KindSpec(False, "deduplicate", 0.01),
+    "wrong_coordinates": KindSpec(False, "coordinates_match_city", 0.03),
+    "local_currency": KindSpec(False, "convert_currency", 0.03),
 }
+DEFECT_KINDS: tuple[DefectKind, ...] = get_args(DefectKind)
+REJECTABLE: dict[DefectKind, bool] = {k: spec.rejectable for k, spec in KINDS.items()}
+RULE: dict[DefectKind, str] = {k: spec.rule for k, spec in KINDS.items()}
+DEFAULT_RATES: dict[DefectKind, float] = {k: spec.rate for k, spec in KINDS.items()}
 
 # Which kinds each feed can carry, in the order they claim a record's random draw.
 FEED_DEFECTS: dict[str, tuple[DefectKind, ...]] = {

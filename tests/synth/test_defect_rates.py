@@ -65,3 +65,9 @@ def test_every_defect_kind_appears(messy_world: Path) -> None:
         zip(defects["source"].to_pylist(), defects["source_record_id"].to_pylist(), strict=True)
     )
     assert len(keys) == len(set(keys)), "a record carries at most one defect"
+
+
+def test_every_defect_kind_has_one_spec_in_declaration_order() -> None:
+    from greenroom.synth.rates import DEFECT_KINDS, KINDS
+
+    assert tuple(KINDS) == DEFECT_KINDS
