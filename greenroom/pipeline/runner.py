@@ -48,6 +48,15 @@ class RetryPolicy:
     wait_initial: float = 0.5
     wait_max: float = 8.0
 
+    def retrying(self) -> Retrying:
+        """Retries of transient failures only, with exponential waits."""
+        return Retrying(
+            retry=retry_if_exception_type(TransientError),
+            stop=stop_after_attempt(self.attempts),
+            wait=wait_exponential(multiplier=self.wait_initial, max=self.wait_max),
+            reraise=True,
+        )
+
 
 class RunListener(Protocol):
     def job_finished(self, run_id: str, result: JobResult) -> None: ...
@@ -164,12 +173,7 @@ class _Run:
         attempts = 0
         try:
             self._check_inputs(job)
-            for attempt in Retrying(
-                retry=retry_if_exception_type(TransientError),
-                stop=stop_after_attempt(self.retry.attempts),
-                wait=wait_exponential(multiplier=self.retry.wait_initial, max=self.retry.wait_max),
-                reraise=True,
-            ):
+            for attempt in self.retry.retrying():
                 with attempt:
                     attempts += 1
                     ctx, output = self._attempt(job, previous)
@@ -209,12 +213,7 @@ class _Run:
             return ctx, job.run(ctx)
 
     def _record(self, run: RunResult) -> None:
-        for attempt in Retrying(
-            retry=retry_if_exception_type(TransientError),
-            stop=stop_after_attempt(self.retry.attempts),
-            wait=wait_exponential(multiplier=self.retry.wait_initial, max=self.retry.wait_max),
-            reraise=True,
-        ):
+        for attempt in self.retry.retrying():
             with attempt:
                 runlog.record(self.lake, run.run_id, run.row(), run.jobs)
 

@@ -15,20 +15,9 @@ import string
 from pathlib import Path
 from typing import Any
 
-GENRES = [
-    "rock",
-    "hard rock",
-    "metal",
-    "punk",
-    "indie",
-    "alternative",
-    "grunge",
-    "blues rock",
-    "post-punk",
-    "shoegaze",
-    "garage rock",
-    "emo",
-]
+from greenroom.synth.world.artists import GENRES as SYNTH_GENRES
+
+GENRES = list(SYNTH_GENRES)  # the synthetic world's own genre list
 CITIES = [
     ("Berlin", "DE", "Germany", "Europe/Berlin", "52.5200", "13.4050"),
     ("London", "GB", "United Kingdom", "Europe/London", "51.5074", "-0.1278"),
