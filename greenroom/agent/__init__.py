@@ -1,0 +1,1 @@
+"""The chat assistant: planners (offline and model-backed), tools, memory, responses."""
