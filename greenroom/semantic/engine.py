@@ -1,0 +1,95 @@
+"""`SemanticLayer`: compile a semantic query and run it through a principal's reader.
+
+The only way the assistant reads numbers. A period comparison runs the query for both
+periods and joins them on the dimensions, adding `<metric>_previous`, `change` and
+`growth` ((this − previous) / previous) for the first metric.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from greenroom.semantic.catalog import Catalog, get_catalog
+from greenroom.semantic.compiler import CompiledQuery, compile_query, period_of
+from greenroom.semantic.query import SemanticQuery
+from greenroom.semantic.timeexpr import previous_period, shift_year
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from greenroom.lake.reader import Reader
+
+Period = tuple[dt.date | None, dt.date | None]
+
+
+@dataclass(frozen=True)
+class SemanticResult:
+    query: SemanticQuery
+    table: pa.Table
+    compiled: CompiledQuery
+    period: Period | None
+    previous_period: Period | None = None
+
+
+class SemanticLayer:
+    """Runs semantic queries for one reader (bound to one principal)."""
+
+    def __init__(
+        self,
+        reader: Reader,
+        today: dt.date,
+        *,
+        catalog: Catalog | None = None,
+        dialect: str = "duckdb",
+    ) -> None:
+        self.reader = reader
+        self.today = today
+        self.catalog = catalog or get_catalog()
+        self.dialect = dialect
+
+    def compile(self, query: SemanticQuery, period: Period | None = None) -> CompiledQuery:
+        return compile_query(
+            query, self.today, catalog=self.catalog, dialect=self.dialect, period=period
+        )
+
+    def run(self, query: SemanticQuery) -> SemanticResult:
+        compiled = self.compile(query)
+        table = self.reader.sql(compiled.sql, compiled.params)
+        if query.compare is None:
+            return SemanticResult(query, table, compiled, compiled.period)
+        span = period_of(query, self.today)
+        if span is None:
+            from greenroom.semantic.exceptions import SemanticError
+
+            raise SemanticError("a comparison needs a period, e.g. `this year` or `2025`")
+        before = (
+            shift_year(*span) if query.compare.kind == "year_ago" else previous_period(*span)
+        )
+        earlier = self.reader.sql(*_run_args(self.compile(query, period=before)))
+        merged = _merge(table, earlier, list(query.dimensions), query.metrics[0])
+        return SemanticResult(query, merged, compiled, span, before)
+
+
+def _run_args(compiled: CompiledQuery) -> tuple[str, list[object]]:
+    return compiled.sql, compiled.params
+
+
+def _merge(current: pa.Table, previous: pa.Table, dims: list[str], metric: str) -> pa.Table:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    prev = previous.select([*dims, metric]).rename_columns([*dims, f"{metric}_previous"])
+    if dims:
+        joined = current.join(prev, keys=dims, join_type="full outer")
+    else:
+        joined = current.append_column(
+            f"{metric}_previous", pa.array([prev.column(0)[0].as_py() if prev.num_rows else None])
+        )
+    now = pc.cast(joined.column(metric), pa.float64())
+    before = pc.cast(joined.column(f"{metric}_previous"), pa.float64())
+    change = pc.subtract(now, before)
+    safe = pc.if_else(pc.equal(before, 0), None, before)
+    growth = pc.divide(change, safe)
+    return joined.append_column("change", change).append_column("growth", growth)
