@@ -107,24 +107,36 @@ def _extract_json(text: str, who: str) -> Any:
     raise ProviderError(f"{who} did not reply with JSON: `{_excerpt(stripped)}`")
 
 
+_JSON_TYPES = {"list": "an array", "str": "a string", "int": "a number", "float": "a number"}
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    return _JSON_TYPES.get(type(value).__name__, "an object")
+
+
 def _shape_error(who: str, reason: str) -> ProviderError:
     return ProviderError(f"{who} replied with JSON of the wrong shape: {reason}")
 
 
 def _to_proposal(data: Any, who: str) -> PlanProposal:
     if not isinstance(data, dict):
-        raise _shape_error(who, f"a JSON {type(data).__name__}, not an object")
+        raise _shape_error(who, f"{_json_type(data)}, not an object")
     extra = sorted(set(data) - KEYS)
     if extra:
         raise _shape_error(who, f"unexpected keys {', '.join(f'`{k}`' for k in extra)}")
     kind, query, message = data.get("kind"), data.get("query"), data.get("message")
     options = data.get("options") or []
     if kind not in KINDS:
-        raise _shape_error(who, f"`kind` is {kind!r}, not one of {', '.join(KINDS)}")
+        got = "missing" if kind is None else f"`{kind}`"
+        raise _shape_error(who, f"`kind` is {got}, not one of {', '.join(KINDS)}")
     if query is not None and not isinstance(query, dict):
-        raise _shape_error(who, f"`query` is a {type(query).__name__}, not an object or null")
+        raise _shape_error(who, f"`query` is {_json_type(query)}, not an object or null")
     if message is not None and not isinstance(message, str):
-        raise _shape_error(who, f"`message` is a {type(message).__name__}, not a string")
+        raise _shape_error(who, f"`message` is {_json_type(message)}, not a string")
     if not isinstance(options, list) or not all(isinstance(o, str) for o in options):
         raise _shape_error(who, "`options` is not a list of strings")
     if kind == "query" and query is None:
