@@ -22,6 +22,7 @@ _BLOCKED = {
     "content_filtered": "its content filter blocked the reply",
 }
 MAX_ATTEMPTS = 2
+"""Tries per proposal, the first included (botocore's ``max_attempts`` would add one)."""
 
 
 class BedrockProvider:
@@ -56,7 +57,7 @@ class BedrockProvider:
             config = Config(
                 connect_timeout=self.timeout_s,
                 read_timeout=self.timeout_s,
-                retries={"max_attempts": MAX_ATTEMPTS, "mode": "standard"},
+                retries={"total_max_attempts": MAX_ATTEMPTS, "mode": "standard"},
             )
             try:
                 self._client = boto3.client(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import socket
 
 import pytest
 
@@ -124,7 +125,5 @@ def test_a_long_non_json_reply_is_quoted_short() -> None:
 
 def test_provider_tests_cannot_reach_the_internet() -> None:
     """The autouse guard of conftest refuses any non-loopback address (TEST-NET-1 here)."""
-    import socket
-
     with socket.socket() as sock, pytest.raises(AssertionError, match="tried to connect"):
         sock.connect(("192.0.2.1", 443))
