@@ -65,8 +65,14 @@ def build_provider(settings: ModelSettings) -> ModelProvider | None:
     if settings.provider == "openai":
         from greenroom.agent.providers.openai import OpenAICompatibleProvider
 
+        base_url = _require(settings.base_url, "base_url", "openai", "http://127.0.0.1:8001/v1")
+        if not base_url.startswith(("http://", "https://")):
+            raise ConfigError(
+                f"`model.base_url` must be an http(s) URL, not `{base_url}`; "
+                "fix `GREENROOM_MODEL__BASE_URL` (e.g. http://127.0.0.1:8001/v1)"
+            )
         return OpenAICompatibleProvider(
-            base_url=_require(settings.base_url, "base_url", "openai", "http://127.0.0.1:8001/v1"),
+            base_url=base_url,
             model=_require(settings.model, "model", "openai", "gpt-4o-mini"),
             api_key=settings.api_key.get_secret_value() if settings.api_key else None,
             timeout_s=settings.timeout_s,

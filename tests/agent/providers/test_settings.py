@@ -104,6 +104,12 @@ def test_missing_fields_are_config_errors_naming_the_env_var(
     assert "GREENROOM_MODEL__PROVIDER=offline" in message
 
 
+def test_openai_base_url_must_be_http() -> None:
+    settings = ModelSettings(provider="openai", model="m", base_url="127.0.0.1:8001/v1")
+    with pytest.raises(ConfigError, match="must be an http"):
+        build_provider(settings)
+
+
 @pytest.mark.parametrize(
     "fields",
     [
