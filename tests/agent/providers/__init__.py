@@ -1,0 +1,1 @@
+"""Tests of greenroom.agent.providers (scripted models only: no real model, no internet)."""
