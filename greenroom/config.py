@@ -21,6 +21,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from greenroom.agent.providers.settings import ModelSettings
 from greenroom.errors import ConfigError
 from greenroom.governance.lineage.settings import LineageSettings
 from greenroom.ingest.sources.settings import PartnersSettings
@@ -81,6 +82,10 @@ class Settings(BaseSettings):
     partners: PartnersSettings = Field(default_factory=PartnersSettings)
     lineage: LineageSettings = Field(default_factory=LineageSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
+    model: ModelSettings = Field(
+        default_factory=ModelSettings,
+        description="The chat's language model; `offline` (default) needs none.",
+    )
 
     @classmethod
     def settings_customise_sources(

@@ -13,10 +13,13 @@ import click
 import typer
 
 from greenroom.cli import (
+    ask,
     demo,
+    evaluate,
     ingest,
     lake,
     lineage,
+    metrics,
     partners,
     pipeline,
     quality,
@@ -37,6 +40,10 @@ app = typer.Typer(
 app.command("demo")(demo.demo)
 app.command("query")(query.query)
 app.command("lineage")(lineage.lineage)
+app.command("ask")(ask.ask)
+app.command("chat")(ask.chat)
+app.add_typer(metrics.app, name="metrics")
+app.add_typer(evaluate.app, name="eval")
 app.add_typer(synth.app, name="synth")
 app.add_typer(lake.app, name="lake")
 app.add_typer(ingest.app, name="ingest")

@@ -20,8 +20,8 @@ from greenroom.semantic.query import Comparison, Filter, Order, SemanticQuery, T
 
 __all__ = [
     "Catalog",
-    "CompiledQuery",
     "Comparison",
+    "CompiledQuery",
     "Dimension",
     "Filter",
     "IncompatibleQueryError",

@@ -112,8 +112,7 @@ class Catalog:
                 for m in self.metrics.values()
             ],
             "dimensions": [
-                {"name": d.name, "label": d.label, "time": d.time}
-                for d in self.dimensions.values()
+                {"name": d.name, "label": d.label, "time": d.time} for d in self.dimensions.values()
             ],
         }
 

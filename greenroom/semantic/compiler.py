@@ -130,7 +130,9 @@ def _aggregate(
     if span is not None:
         start, end = span
         if start is not None:
-            conditions.append(f"c.event_date >= CAST({params.add(start.isoformat())} AS TIMESTAMPTZ)")
+            conditions.append(
+                f"c.event_date >= CAST({params.add(start.isoformat())} AS TIMESTAMPTZ)"
+            )
         if end is not None:
             conditions.append(f"c.event_date < CAST({params.add(end.isoformat())} AS TIMESTAMPTZ)")
     select = [f"{d.expr} AS {d.name}" for d in dims]
@@ -176,9 +178,7 @@ def _coerce(dim: Dimension, value: str | int | float) -> object:
         except (TypeError, ValueError):
             raise SemanticError(f"`{dim.name}` filters take whole numbers, not `{value}`") from None
     if dim.values and str(value).lower() not in dim.values:
-        raise SemanticError(
-            f"`{value}` is not a {dim.label}; use one of {', '.join(dim.values)}"
-        )
+        raise SemanticError(f"`{value}` is not a {dim.label}; use one of {', '.join(dim.values)}")
     return str(value).lower() if dim.values else str(value)
 
 

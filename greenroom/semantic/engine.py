@@ -64,9 +64,7 @@ class SemanticLayer:
             from greenroom.semantic.exceptions import SemanticError
 
             raise SemanticError("a comparison needs a period, e.g. `this year` or `2025`")
-        before = (
-            shift_year(*span) if query.compare.kind == "year_ago" else previous_period(*span)
-        )
+        before = shift_year(*span) if query.compare.kind == "year_ago" else previous_period(*span)
         earlier = self.reader.sql(*_run_args(self.compile(query, period=before)))
         merged = _merge(table, earlier, list(query.dimensions), query.metrics[0])
         return SemanticResult(query, merged, compiled, span, before)

@@ -14,9 +14,7 @@ import re
 
 from greenroom.semantic.exceptions import SemanticError
 
-MONTHS = (
-    "january february march april may june july august september october november december"
-).split()
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
 _DAY = dt.timedelta(days=1)
 
 

@@ -1,0 +1,220 @@
+"""Words for people: formatted numbers, the interpretation of a query, the answer sentence
+and the next questions to suggest (phrased so the planner understands them)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from typing import Any
+
+from greenroom.semantic.catalog import Metric, get_catalog
+from greenroom.semantic.query import Filter, SemanticQuery
+from greenroom.semantic.timeexpr import describe
+
+_PREPOSITION = {
+    "artist": "for",
+    "genre": "for",
+    "venue": "at",
+    "city": "in",
+    "country": "in",
+    "venue_type": "at",
+    "price_tier": "in tier",
+    "customer_segment": "for segment",
+    "channel": "sold",
+    "status": "for",
+    "growth_trend": "with trend",
+    "year": "in",
+    "quarter": "in quarter",
+    "month": "in month",
+    "weekday": "on",
+}
+_PLURAL_VALUE = {
+    "arena": "arenas",
+    "theater": "theaters",
+    "club": "clubs",
+    "outdoor": "outdoor venues",
+}
+
+
+def number(value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, decimal.Decimal | int | float):
+        return float(value)
+    return None
+
+
+def fmt(value: Any, metric: Metric | None, *, ratio: bool = False) -> str:
+    """A value as people read it: $1,234,567, 12,345, 85.3%."""
+    num = number(value)
+    if num is None:
+        return "none" if value is None else str(value)
+    if ratio or (metric is not None and metric.format == "percent"):
+        return f"{num * 100:.1f}%"
+    if metric is None or metric.format == "count":
+        return f"{num:,.0f}"
+    if metric.format == "currency":
+        return f"${num:,.2f}" if abs(num) < 1_000 else f"${num:,.0f}"
+    if metric.format == "rank":
+        return f"#{num:.0f}"
+    return f"{num:,.1f}"
+
+
+def label(value: Any) -> str:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def scope(query: SemanticQuery, period: tuple[dt.date | None, dt.date | None] | None) -> str:
+    """The filters and period in words: "for punk artists at clubs in 2025"."""
+    parts = [_filter_words(f) for f in query.filters]
+    if period is not None:
+        when = describe(*period)
+        parts.append(when if when.startswith(("from", "until")) else f"in {when}")
+    return " ".join(p for p in parts if p)
+
+
+def _filter_words(flt: Filter) -> str:
+    catalog = get_catalog()
+    dim = catalog.dimension(flt.dimension)
+    values = [str(v) for v in flt.values]
+    if flt.dimension == "venue_type":
+        values = [_PLURAL_VALUE.get(v, v) for v in values]
+    if flt.dimension == "genre":
+        values = [f"{v} artists" for v in values]
+    joined = values[0] if len(values) == 1 else ", ".join(values[:-1]) + " or " + values[-1]
+    if flt.op in ("ne", "not_in"):
+        return f"excluding {dim.label} {joined}"
+    if flt.op in ("gte", "lte", "between"):
+        return f"with {dim.label} {flt.op} {joined}"
+    if flt.dimension == "status":
+        return f"for {joined} concerts"
+    return f"{_PREPOSITION.get(flt.dimension, 'for')} {joined}"
+
+
+def interpretation(
+    query: SemanticQuery,
+    period: tuple[dt.date | None, dt.date | None] | None,
+    notes: tuple[str, ...] = (),
+) -> str:
+    catalog = get_catalog()
+    metrics = [catalog.metric(m) for m in query.metrics]
+    what = " and ".join(f"{m.label} ({m.description})" for m in metrics)
+    text = what
+    if query.dimensions:
+        text += " by " + " and ".join(catalog.dimension(d).label for d in query.dimensions)
+    where = scope(query, period)
+    if where:
+        text += ", " + where
+    if query.order and query.limit:
+        first = query.order[0]
+        text += f", {'top' if first.descending else 'bottom'} {query.limit} by {first.by.replace('_', ' ')}"
+    if query.compare is not None:
+        text += ", compared with " + (
+            "the same period a year earlier"
+            if query.compare.kind == "year_ago"
+            else "the period before"
+        )
+    if query.share:
+        text += ", with each row's share of the total"
+    grains = {m.grain for m in metrics}
+    if not any(f.dimension == "status" for f in query.filters) and grains & {"sales", "concerts"}:
+        text += "; cancelled concerts excluded"
+    if any(m.where for m in metrics):
+        text += "; completed concerts only"
+    if notes:
+        text += " (" + "; ".join(notes) + ")"
+    return text[0].upper() + text[1:]
+
+
+def sentence(
+    query: SemanticQuery,
+    rows: list[dict[str, Any]],
+    period: tuple[dt.date | None, dt.date | None] | None,
+    previous: tuple[dt.date | None, dt.date | None] | None,
+) -> str:
+    catalog = get_catalog()
+    metric = catalog.metric(query.metrics[0])
+    where = scope(query, period)
+    where = f" {where}" if where else ""
+    name = metric.label[0].upper() + metric.label[1:]
+    if not rows or all(number(r.get(metric.name)) is None for r in rows):
+        return f"There is no {metric.label}{where}: nothing matched."
+    if not query.dimensions:
+        row = rows[0]
+        text = f"{name}{where}: {fmt(row[metric.name], metric)}"
+        for extra in query.metrics[1:]:
+            other = catalog.metric(extra)
+            text += f"; {other.label}: {fmt(row.get(extra), other)}"
+        if query.compare is not None and previous is not None:
+            text += _change(row, metric, previous)
+        return text + "."
+    dims = list(query.dimensions)
+
+    def item(row: dict[str, Any]) -> str:
+        key = ", ".join(label(row.get(d)) for d in dims)
+        value = fmt(row.get(metric.name), metric)
+        if query.share and row.get("share") is not None:
+            value += f", {fmt(row['share'], None, ratio=True)}"
+        if query.compare is not None and row.get("growth") is not None:
+            value += f", {'+' if (number(row['growth']) or 0) >= 0 else ''}{fmt(row['growth'], None, ratio=True)}"
+        return f"{key} ({value})"
+
+    by = " and ".join(catalog.dimension(d).label for d in dims)
+    if query.limit == 1 and query.order:
+        best = rows[0]
+        word = "highest" if query.order[0].descending else "lowest"
+        if metric.better == "lower":
+            word = "best" if not query.order[0].descending else "worst"
+        return f"{label(best.get(dims[0]))} has the {word} {metric.label}{where}: {fmt(best.get(metric.name), metric)}."
+    shown = ", ".join(item(r) for r in rows[:8])
+    more = f", and {len(rows) - 8:,} more" if len(rows) > 8 else ""
+    head = (
+        f"Top {len(rows)} by {metric.label}" if query.order and query.limit else f"{name} by {by}"
+    )
+    if query.order and query.limit:
+        head = f"{'Top' if query.order[0].descending else 'Bottom'} {len(rows)} {by}s by {metric.label}"
+    return f"{head}{where}: {shown}{more}."
+
+
+def _change(
+    row: dict[str, Any], metric: Metric, previous: tuple[dt.date | None, dt.date | None]
+) -> str:
+    before = number(row.get(f"{metric.name}_previous"))
+    growth = number(row.get("growth"))
+    when = describe(*previous)
+    if before is None:
+        return f" (no {metric.label} in {when} to compare with)"
+    if growth is None:
+        return f", against {fmt(before, metric)} in {when}"
+    direction = "up" if growth >= 0 else "down"
+    return f", {direction} {abs(growth) * 100:.1f}% from {fmt(before, metric)} in {when}"
+
+
+def suggestions(query: SemanticQuery, period_words: str) -> list[str]:
+    catalog = get_catalog()
+    metric = catalog.metric(query.metrics[0])
+    when = f" {period_words}" if period_words else ""
+    out: list[str] = []
+    if not query.dimensions:
+        if metric.grain in ("sales", "concerts"):
+            out.append(f"{metric.label} by month{when}")
+            out.append(f"top 5 artists by {metric.label}{when}")
+        if (
+            query.time is not None
+            and query.compare is None
+            and metric.grain in ("sales", "concerts")
+        ):
+            out.append(f"{metric.label}{when} compared with the year before")
+    else:
+        if query.compare is not None:
+            out.append("why?")
+        if "country" not in query.dimensions and metric.grain != "artists":
+            out.append("break it down by country")
+        if "month" not in query.dimensions and metric.grain in ("sales", "concerts"):
+            out.append("now by month")
+        out.append("show it as a bar chart")
+    return out[:3]

@@ -1,0 +1,297 @@
+"""`ConcertAIChatbot`: a question in words → CONTRACT.md's chat response.
+
+One turn: read the session's memory (earlier turns, a pending clarification) and the
+actor's long-term preferences; plan (a configured model proposes, the offline planner
+decides when it cannot); run the query through the `semantic_query` tool on the
+principal's reader; word the answer, choose a chart, suggest next questions; remember the
+turn. If memory fails the assistant answers without context and says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import uuid
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, Field
+
+from greenroom.agent import answer as words
+from greenroom.agent.planner.offline import Choice, Context, Plan, plan
+from greenroom.errors import GreenroomError, UserError
+from greenroom.semantic.query import Filter, SemanticQuery
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from greenroom.agent.memory import MemoryBackend
+    from greenroom.agent.planner.lexicon import Lexicon
+    from greenroom.agent.providers import ModelProvider
+    from greenroom.agent.tools import SemanticQueryTool
+    from greenroom.semantic import SemanticResult
+
+Kind = Literal["answer", "clarification", "refusal", "error"]
+
+
+class ResultTable(BaseModel):
+    columns: list[str]
+    rows: list[list[Any]]
+
+
+class ChatResponse(BaseModel):
+    """The chat API's response (CONTRACT.md); `greenroom ask --json` prints the same."""
+
+    session_id: str
+    kind: Kind
+    answer: str
+    interpretation: str
+    result: ResultTable | None = None
+    sql: str | None = None
+    chart: dict[str, Any] | None = None
+    suggestions: list[str] = Field(default_factory=list)
+
+
+class ConcertAIChatbot:
+    """The assistant for one principal (its tool's reader is bound to that principal)."""
+
+    def __init__(
+        self,
+        tool: SemanticQueryTool,
+        lexicon: Lexicon,
+        *,
+        memory: MemoryBackend | None = None,
+        provider: ModelProvider | None = None,
+        actor_id: str = "admin",
+    ) -> None:
+        self.tool = tool
+        self.lexicon = lexicon
+        self.memory = memory
+        self.provider = provider
+        self.actor_id = actor_id
+
+    @property
+    def today(self) -> dt.date:
+        return self.tool.layer.today
+
+    # ---- the seed's interface -----------------------------------------------------------
+
+    def process_user_query(
+        self, query: str, session_id: str | None = None, today: dt.date | None = None
+    ) -> ChatResponse:
+        session = session_id or uuid.uuid4().hex
+        if today is not None:
+            self.tool.layer.today = today
+        context, memory_ok = self._recall(session)
+        turn = self._plan(query, context)
+        response, remembered = self._respond(turn, session)
+        if not memory_ok:
+            response.answer += (
+                " (I could not reach the conversation memory, so I answered this on its own.)"
+            )
+        elif not self.maintain_conversation_memory(session, {"message": query, **remembered}):
+            response.answer += " (I could not save this turn to memory.)"
+        return response
+
+    def generate_visualization(
+        self, data: pa.Table, chart_type: str = "auto"
+    ) -> dict[str, Any] | None:
+        from greenroom.agent.charts import generate_visualization
+
+        return generate_visualization(data, chart_type)  # type: ignore[arg-type]
+
+    def maintain_conversation_memory(self, session_id: str, interaction: dict[str, Any]) -> bool:
+        """Store one turn (and count the actor's interests); False if memory failed."""
+        if self.memory is None:
+            return True
+        from greenroom.agent.memory import MemoryUnavailableError
+
+        try:
+            self.memory.create_event(self.actor_id, session_id, interaction)
+            for metric in (interaction.get("query") or {}).get("metrics", ()):
+                current = {
+                    r.record_id: r for r in self.memory.list_records(self.actor_id, "interests")
+                }
+                count = next(
+                    (
+                        r.content.get("count", 0)
+                        for r in current.values()
+                        if r.content.get("metric") == metric
+                    ),
+                    0,
+                )
+                self.memory.put_record(
+                    self.actor_id, "interests", metric, {"metric": metric, "count": count + 1}
+                )
+            if "preferences" in interaction:
+                self.memory.put_record(
+                    self.actor_id, "preferences", "filters", {"filters": interaction["preferences"]}
+                )
+        except MemoryUnavailableError:
+            return False
+        return True
+
+    # ---- one turn -----------------------------------------------------------------------
+
+    def _recall(self, session_id: str) -> tuple[Context, bool]:
+        if self.memory is None:
+            return Context(), True
+        from greenroom.agent.memory import MemoryUnavailableError
+
+        try:
+            events = self.memory.list_events(session_id, limit=20)
+            records = self.memory.list_records(self.actor_id, "preferences")
+        except MemoryUnavailableError:
+            return Context(), False
+        previous: SemanticQuery | None = None
+        pending: tuple[Choice, ...] = ()
+        for event in events:
+            payload = event.payload
+            if payload.get("query"):
+                previous = SemanticQuery.model_validate(payload["query"])
+            pending = tuple(
+                Choice(c["label"], SemanticQuery.model_validate(c["query"]))
+                for c in payload.get("choices", ())
+            )
+        prefs: tuple[Filter, ...] = ()
+        for record in records:
+            prefs = tuple(Filter.model_validate(f) for f in record.content.get("filters", ()))
+        return Context(previous=previous, pending=pending, preferences=prefs), True
+
+    def _plan(self, message: str, context: Context) -> Plan:
+        offline = plan(message, self.lexicon, self.today, context)
+        if self.provider is None or offline.kind in ("refusal", "preference", "why"):
+            return offline
+        from greenroom.agent.model_planner import propose
+
+        return propose(self.provider, message, self.today, context, self.tool.layer) or offline
+
+    def _respond(self, turn: Plan, session: str) -> tuple[ChatResponse, dict[str, Any]]:
+        if turn.kind in ("clarification", "refusal"):
+            resp = ChatResponse(
+                session_id=session,
+                kind=turn.kind,
+                answer=turn.message or "",
+                interpretation="The question needs "
+                + (
+                    "one more detail before I can answer."
+                    if turn.kind == "clarification"
+                    else "data I cannot give; nothing was run."
+                ),
+                suggestions=list(turn.suggestions),
+            )
+            return resp, {
+                "kind": turn.kind,
+                "choices": [
+                    {"label": c.label, "query": c.query.model_dump(mode="json")}
+                    for c in turn.choices
+                ],
+            }
+        if turn.kind == "preference":
+            filters = [f.model_dump(mode="json") for f in (turn.preferences or ())]
+            said = words.scope(
+                SemanticQuery(metrics=("revenue",), filters=turn.preferences or ()), None
+            )
+            text = turn.message or (
+                f"Noted: from now on I count only {said.split(' ', 1)[-1]} unless you ask otherwise. "
+                "Say \u201cforget my preferences\u201d to undo."
+            )
+            return ChatResponse(
+                session_id=session,
+                kind="answer",
+                answer=text,
+                interpretation="A standing preference for this user; nothing was run.",
+            ), {"kind": "preference", "preferences": filters}
+        assert turn.query is not None
+        if turn.kind == "why":
+            from greenroom.agent.why import explain
+
+            return explain(self, turn.query, session)
+        return self._answer(turn, session)
+
+    def _answer(self, turn: Plan, session: str) -> tuple[ChatResponse, dict[str, Any]]:
+        assert turn.query is not None
+        try:
+            started = time.perf_counter()
+            outcome = self.tool.run(turn.query.model_dump(mode="json"))
+            _ = time.perf_counter() - started
+        except UserError as exc:
+            return ChatResponse(
+                session_id=session,
+                kind="clarification",
+                answer=f"I can't answer that as asked: {exc}",
+                interpretation=words.interpretation(turn.query, None, turn.notes),
+                suggestions=list(
+                    words.suggestions(turn.query.with_changes(dimensions=(), filters=()), "")
+                ),
+            ), {"kind": "clarification"}
+        except GreenroomError as exc:
+            return ChatResponse(
+                session_id=session,
+                kind="error",
+                answer=f"The query failed: {exc}",
+                interpretation=words.interpretation(turn.query, None, turn.notes),
+            ), {"kind": "error"}
+        result: SemanticResult = outcome.data["result"]
+        return self.render(turn, result, session), {
+            "kind": "answer",
+            "query": turn.query.model_dump(mode="json"),
+            "summary": None,
+            "chart": turn.chart,
+        }
+
+    def render(self, turn: Plan, result: SemanticResult, session: str) -> ChatResponse:
+        from greenroom.agent.charts import build_chart
+        from greenroom.cli._output import jsonable
+
+        query = result.query
+        table = result.table
+        if turn.focus is not None:
+            import pyarrow.compute as pc
+
+            table = table.filter(
+                pc.is_in(
+                    table.column(turn.focus.dimension).cast("string"),
+                    value_set=_strings(turn.focus.values),
+                )
+            )
+        rows = table.to_pylist()
+        columns = table.column_names
+        text = words.sentence(query, rows, result.period, result.previous_period)
+        if turn.focus is not None and rows and rows[0].get("share") is not None:
+            text = (
+                f"{words.label(rows[0][turn.focus.dimension])} made "
+                f"{words.fmt(rows[0]['share'], None, ratio=True)} of "
+                f"{words.get_catalog().metric(query.metrics[0]).label}"
+                f"{(' ' + words.scope(query, result.period)) if words.scope(query, result.period) else ''}"
+                f" ({words.fmt(rows[0][query.metrics[0]], words.get_catalog().metric(query.metrics[0]))})."
+            )
+        period_words = words.scope(query.with_changes(filters=()), result.period)
+        chart = build_chart(
+            columns,
+            [[jsonable(v) for v in r.values()] for r in rows],
+            dimensions=list(query.dimensions),
+            metrics=list(query.metrics),
+            time_dimensions=[d for d in query.dimensions if words.get_catalog().dimension(d).time],
+            comparison=query.compare is not None,
+            share=query.share,
+            chart_type=turn.chart or "auto",
+            title=words.interpretation(query, result.period).split(" (")[0],
+        )
+        return ChatResponse(
+            session_id=session,
+            kind="answer",
+            answer=text,
+            interpretation=words.interpretation(query, result.period, turn.notes),
+            result=ResultTable(
+                columns=columns, rows=[[jsonable(v) for v in r.values()] for r in rows]
+            ),
+            sql=result.compiled.display_sql,
+            chart=chart,
+            suggestions=words.suggestions(query, period_words),
+        )
+
+
+def _strings(values: tuple[Any, ...]) -> Any:
+    import pyarrow as pa
+
+    return pa.array([str(v) for v in values])

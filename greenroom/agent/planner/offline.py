@@ -1,0 +1,405 @@
+"""The offline planner: deterministic, no model files. Words → a `Plan`.
+
+A plan is a semantic query to run, a clarification with the options (each option a
+complete query, so a reply of "2" or "revenue" resolves it), a refusal, a request to
+explain a change ("why?"), or a standing preference ("I only care about Germany").
+Follow-ups are read against the previous turn's query: a new period, name, breakdown,
+filter or chart replaces or extends the one before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from greenroom.agent.planner import guard
+from greenroom.agent.planner import vocabulary as vocab
+from greenroom.agent.planner.lexicon import Entry, Lexicon, Mention
+from greenroom.agent.planner.parse import ChartType, Signals, parse
+from greenroom.agent.planner.text import Tokens
+from greenroom.semantic.catalog import get_catalog
+from greenroom.semantic.query import Filter, Order, SemanticQuery, TimeRange
+
+PlanKind = Literal["query", "clarification", "refusal", "why", "preference"]
+_LOCATION = {"venue", "city", "country", "venue_type"}
+_WHO = {"artist", "genre", "growth_trend"}
+_VENUE_GRAIN = {"venue", "city", "country", "venue_type"}
+_PREFERENCE = (
+    "i only care about",
+    "i care only about",
+    "i m only interested in",
+    "im only interested in",
+    "i am only interested in",
+    "from now on",
+    "only show me",
+    "always show",
+    "remember that",
+    "my focus is",
+)
+_FORGET = (
+    "forget my preferences",
+    "forget my preference",
+    "reset my preferences",
+    "clear my preferences",
+    "i care about everything",
+    "forget that preference",
+)
+
+
+@dataclass(frozen=True)
+class Choice:
+    label: str
+    query: SemanticQuery
+
+
+@dataclass(frozen=True)
+class Plan:
+    kind: PlanKind
+    query: SemanticQuery | None = None
+    message: str | None = None
+    choices: tuple[Choice, ...] = ()
+    suggestions: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    """What the planner read that a person should see (a typo corrected, a preference)."""
+    chart: ChartType | None = None
+    focus: Filter | None = None
+    """A share of one value ("share of revenue from Germany"): keep only that row."""
+    preferences: tuple[Filter, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the planner knows from earlier turns and the actor's long-term memory."""
+
+    previous: SemanticQuery | None = None
+    pending: tuple[Choice, ...] = ()
+    preferences: tuple[Filter, ...] = field(default=())
+
+
+def plan(message: str, lexicon: Lexicon, today: dt.date, context: Context | None = None) -> Plan:
+    ctx = context or Context()
+    verdict = guard.check(message)
+    if verdict is not None:
+        return Plan(verdict.kind, message=verdict.message, suggestions=_STARTERS)
+    if ctx.pending:
+        chosen = _pick(message, ctx.pending)
+        if chosen is not None:
+            return Plan("query", query=chosen.query)
+    sig = parse(message, lexicon, today)
+    tokens = sig.tokens
+    if tokens.has(*_FORGET):
+        return Plan("preference", preferences=(), message="Done: I forgot your preferences.")
+    if tokens.has(*_PREFERENCE) and sig.mentions:
+        filters = tuple(_filters(sig, sig.mentions)[0])
+        return Plan("preference", preferences=filters)
+    if sig.why and ctx.previous is not None:
+        return Plan("why", query=ctx.previous)
+    followup = (
+        ctx.previous is not None
+        and (sig.followup_cue or not (sig.metrics or sig.counted))
+        and not sig.empty
+    )
+    if sig.empty:
+        return _nothing_found(tokens)
+    try:
+        built = _followup(sig, ctx.previous) if followup and ctx.previous else _fresh(sig)
+    except _Ambiguous as amb:
+        return amb.plan
+    if isinstance(built, Plan):
+        return built
+    query, notes, focus = built
+    query, pref_notes = _apply_preferences(query, ctx.preferences)
+    return Plan("query", query=query, notes=notes + pref_notes, chart=sig.chart, focus=focus)
+
+
+_STARTERS = (
+    "What was the total ticket revenue in 2025?",
+    "Top 5 artists by tickets sold last year",
+    "Revenue by country this year compared with last year",
+)
+
+
+class _Ambiguous(Exception):
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+
+
+Built = tuple[SemanticQuery, tuple[str, ...], Filter | None]
+
+
+def _fresh(sig: Signals) -> Built | Plan:
+    metrics = [sig.counted] if sig.counted else list(sig.metrics)
+    filters, dims, notes = _filters(sig, sig.mentions)
+    dims = _merge_dims(list(sig.dimensions), dims)
+    if not metrics:
+        return _which_metric(sig, filters, dims)
+    return _finish(sig, metrics, dims, filters, notes)
+
+
+def _followup(sig: Signals, previous: SemanticQuery) -> Built | Plan:
+    metrics = [sig.counted] if sig.counted else (list(sig.metrics) or list(previous.metrics))
+    new_filters, implied_dims, notes = _filters(sig, sig.mentions)
+    kept: list[Filter] = []
+    new_dims = {f.dimension for f in new_filters}
+    replacing_place = bool(new_dims & _LOCATION) and not sig.only
+    replacing_who = bool(new_dims & _WHO) and not sig.only
+    for old in previous.filters:
+        if old.dimension in new_dims:
+            continue
+        if old.dimension == "year" and (sig.time.time or sig.time.years):
+            continue
+        if (
+            replacing_place
+            and old.dimension in _LOCATION
+            and old.dimension != "venue_type"
+            and not new_dims & {"venue_type"}
+        ):
+            continue
+        if replacing_who and old.dimension in _WHO:
+            continue
+        kept.append(old)
+    filters = kept + new_filters
+    if sig.dimensions:
+        dims = list(sig.dimensions)
+        if sig.tokens.has("also"):
+            dims = _merge_dims(list(previous.dimensions), dims)
+    else:
+        dims = [d for d in previous.dimensions if d != "year" or not sig.time.time]
+    dims = _merge_dims(dims, implied_dims)
+    sig_time = sig.time
+    time = sig_time.time if (sig_time.time or sig_time.years) else previous.time
+    base = previous.model_copy(
+        update={"time": time, "compare": previous.compare if not sig_time.time else None}
+    )
+    return _finish(sig, metrics, dims, filters, notes, base=base)
+
+
+def _finish(
+    sig: Signals,
+    metrics: list[str],
+    dims: list[str],
+    filters: list[Filter],
+    notes: tuple[str, ...],
+    base: SemanticQuery | None = None,
+) -> Built | Plan:
+    catalog = get_catalog()
+    if (
+        "popularity_rank" in metrics
+        and not set(dims) | {f.dimension for f in filters} <= _VENUE_GRAIN
+    ):
+        metrics = ["tickets_sold" if m == "popularity_rank" else m for m in metrics]
+        notes += ("popularity read as tickets sold",)
+    time = sig.time.time if sig.time.time else (base.time if base else None)
+    compare = (
+        sig.time.compare
+        if sig.time.compare
+        else (base.compare if base and not sig.time.time else None)
+    )
+    if sig.time.years:
+        filters = [f for f in filters if f.dimension != "year"]
+        filters.append(Filter(dimension="year", op="in", values=tuple(sig.time.years)))
+        dims = _merge_dims(dims, ["year"])
+        time = None
+        compare = None
+    if compare is not None and time is None:
+        time = TimeRange(relative="last_year", label="last year")
+    focus = None
+    share = sig.share or (base.share if base and not sig.dimensions else False)
+    if sig.share and not dims:
+        target = next((f for f in filters if f.op == "eq"), None)
+        if target is not None:
+            filters = [f for f in filters if f is not target]
+            dims = [target.dimension]
+            focus = target
+    order: tuple[Order, ...] = base.order if base else ()
+    limit = base.limit if base else None
+    if sig.direction or (sig.limit and dims):
+        if not dims and sig.tokens.has("who"):
+            dims = ["artist"]
+        if dims:
+            metric = catalog.metric(metrics[0])
+            up = (sig.direction or "up") == "up"
+            descending = up if metric.better == "higher" else not up
+            order = (Order(by=metrics[0], descending=descending),)
+            limit = sig.limit or (
+                5 if sig.plural and not sig.tokens.has("the most", "the least") else 1
+            )
+            if sig.limit is None and not sig.plural:
+                limit = 1
+    elif sig.limit and base:
+        limit = sig.limit
+    if base is not None and sig.dimensions and list(base.dimensions) != dims and not sig.direction:
+        order, limit = (), None
+    query = SemanticQuery(
+        metrics=tuple(dict.fromkeys(metrics)),
+        dimensions=tuple(dims),
+        filters=tuple(filters),
+        time=time,
+        order=order if all(o.by in (*metrics, *dims) for o in order) else (),
+        limit=limit,
+        compare=compare if not sig.time.years else None,
+        share=share and bool(dims),
+    )
+    return query, notes, focus
+
+
+def _which_metric(sig: Signals, filters: list[Filter], dims: list[str]) -> Plan:
+    about = _about(filters)
+    options = (
+        ("revenue", "tickets_sold", "attendance_rate")
+        if sig.direction
+        else ("revenue", "tickets_sold", "concerts")
+    )
+    catalog = get_catalog()
+    choices = []
+    for name in options:
+        built = _finish(sig, [name], dims, filters, ())
+        if isinstance(built, tuple):
+            label = catalog.metric(name).label
+            choices.append(Choice(f"by {label}" if sig.direction else f"{label}{about}", built[0]))
+    if sig.direction:
+        message = "Best by which measure? I can rank by revenue, tickets sold or attendance rate."
+    else:
+        message = f"What would you like to know{about}? Pick a measure."
+    return Plan(
+        "clarification",
+        message=message,
+        choices=tuple(choices),
+        suggestions=tuple(c.label for c in choices),
+    )
+
+
+def _nothing_found(tokens: Tokens) -> Plan:
+    if tokens.has(*vocab.DATA_WORDS) or len(tokens) <= 4:
+        return Plan(
+            "clarification",
+            message="Which numbers would you like? I can give revenue, tickets sold, concerts, "
+            "average ticket price, attendance rate, average attendance or customers — by artist, "
+            "genre, venue, city, country, venue type, price tier, segment, channel or period.",
+            suggestions=_STARTERS,
+        )
+    return Plan(
+        "refusal",
+        message=f"I can't answer that from the concert data. {guard.CAN_DO}.",
+        suggestions=_STARTERS,
+    )
+
+
+def _filters(
+    sig: Signals, mentions: list[Mention]
+) -> tuple[list[Filter], list[str], tuple[str, ...]]:
+    """Filters for the names mentioned; dimensions implied by comparing several values."""
+    by_dim: dict[str, list[Entry]] = {}
+    negated: dict[str, list[Entry]] = {}
+    notes: list[str] = []
+    countries = {
+        e.value
+        for m in mentions
+        for e in m.entries
+        if e.dimension == "country" and len(m.entries) == 1
+    }
+    for idx, mention in enumerate(mentions):
+        entry = _resolve(sig, mention, countries)
+        if mention.how != "exact":
+            notes.append(f"read \u201c{mention.text}\u201d as {entry.label}")
+        target = negated if idx in sig.negated else by_dim
+        target.setdefault(entry.dimension, [])
+        if entry not in target[entry.dimension]:
+            target[entry.dimension].append(entry)
+    filters: list[Filter] = []
+    dims: list[str] = []
+    for dim, entries in by_dim.items():
+        values = tuple(dict.fromkeys(e.value for e in entries))
+        filters.append(Filter(dimension=dim, op="eq" if len(values) == 1 else "in", values=values))
+        if len(values) > 1:
+            dims.append(dim)
+        for e in entries:
+            if e.country and "country" not in by_dim:
+                filters.append(Filter(dimension="country", values=(e.country,)))
+    for dim, entries in negated.items():
+        values = tuple(dict.fromkeys(e.value for e in entries))
+        filters.append(
+            Filter(dimension=dim, op="ne" if len(values) == 1 else "not_in", values=values)
+        )
+    return filters, dims, tuple(notes)
+
+
+def _resolve(sig: Signals, mention: Mention, countries: set[str]) -> Entry:
+    entries = list(mention.entries)
+    if len(entries) == 1:
+        return entries[0]
+    narrowed = [e for e in entries if e.country and e.country in countries]
+    if len(narrowed) == 1:
+        return narrowed[0]
+    dims = {e.dimension for e in entries}
+    labels = [
+        f"{e.label} ({get_catalog().dimension(e.dimension).label})" if len(dims) > 1 else e.label
+        for e in entries
+    ]
+    choices = []
+    for entry, label in zip(entries, labels, strict=True):
+        single = replace(mention, entries=(entry,))
+        others = [m if m is not mention else single for m in sig.mentions]
+        sig_one = replace(sig, mentions=others)
+        try:
+            built = _fresh(sig_one)
+        except _Ambiguous:
+            continue
+        if isinstance(built, tuple):
+            choices.append(Choice(label, built[0]))
+    raise _Ambiguous(
+        Plan(
+            "clarification",
+            message=f"\u201c{mention.text}\u201d could mean {', '.join(labels[:-1])} or {labels[-1]}. "
+            "Which one?",
+            choices=tuple(choices),
+            suggestions=tuple(c.label for c in choices),
+        )
+    )
+
+
+def _about(filters: list[Filter]) -> str:
+    if not filters:
+        return ""
+    return " for " + " and ".join(", ".join(str(v) for v in f.values) for f in filters)
+
+
+def _merge_dims(first: list[str], more: list[str]) -> list[str]:
+    return list(dict.fromkeys([*first, *more]))
+
+
+def _apply_preferences(
+    query: SemanticQuery, preferences: tuple[Filter, ...]
+) -> tuple[SemanticQuery, tuple[str, ...]]:
+    if not preferences:
+        return query, ()
+    have = {f.dimension for f in query.filters} | set(query.dimensions)
+    extra = tuple(p for p in preferences if p.dimension not in have)
+    if not extra:
+        return query, ()
+    said = ", ".join(", ".join(str(v) for v in p.values) for p in extra)
+    return query.with_changes(filters=(*query.filters, *extra)), (
+        f"only {said}, as you asked me to remember",
+    )
+
+
+def _pick(message: str, pending: tuple[Choice, ...]) -> Choice | None:
+    tokens = Tokens.of(message)
+    ordinals = ("first", "second", "third", "fourth", "fifth")
+    for i, _choice in enumerate(pending):
+        if tokens.text() in (
+            str(i + 1),
+            ordinals[i] if i < len(ordinals) else "",
+            f"the {ordinals[i]}" if i < len(ordinals) else "",
+        ):
+            return pending[i]
+    best: tuple[int, Choice] | None = None
+    words = set(tokens.items) - vocab.STOPWORDS
+    for choice in pending:
+        overlap = len(words & set(Tokens.of(choice.label).items))
+        if overlap and (best is None or overlap > best[0]):
+            best = (overlap, choice)
+    if best is not None and len(tokens) <= 6:
+        return best[1]
+    return None

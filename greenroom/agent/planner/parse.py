@@ -1,0 +1,344 @@
+"""One message → `Signals`: every metric, dimension, name, period, ranking and follow-up
+cue found in it, with nothing decided yet. `offline` turns signals into a plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from greenroom.agent.planner import vocabulary as vocab
+from greenroom.agent.planner.lexicon import Lexicon, Mention
+from greenroom.agent.planner.text import Tokens
+from greenroom.agent.planner.timeparse import TimeSignals, parse_time
+
+ChartType = Literal["indicator", "line", "bar", "pie", "scatter", "grouped_bar", "table"]
+
+_GROUP_CUES = ("by", "per", "each", "every", "across", "which", "what", "top", "bottom", "among")
+_NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "fifteen": 15,
+    "twenty": 20,
+}
+_FOLLOWUP_STARTS = (
+    "and",
+    "what about",
+    "how about",
+    "what of",
+    "same",
+    "now",
+    "only",
+    "just",
+    "also",
+    "but",
+    "break it",
+    "split it",
+    "show it",
+    "show that",
+    "make it",
+    "plot it",
+    "as a",
+    "why",
+    "instead",
+    "then",
+    "ok",
+    "okay",
+    "excluding",
+    "except",
+    "without",
+    "same for",
+    "for",
+    "in",
+    "at",
+    "by",
+    "per",
+    "compare",
+    "versus",
+    "vs",
+    "how does that",
+    "what if",
+)
+_CHARTS: dict[str, ChartType] = {
+    "line": "line",
+    "bar": "bar",
+    "bars": "bar",
+    "pie": "pie",
+    "donut": "pie",
+    "scatter": "scatter",
+    "table": "table",
+    "indicator": "indicator",
+    "grouped": "grouped_bar",
+}
+_NEGATORS = ("excluding", "except", "without", "not", "other than", "apart from", "besides")
+
+
+@dataclass
+class Signals:
+    tokens: Tokens
+    mentions: list[Mention]
+    time: TimeSignals
+    metrics: list[str] = field(default_factory=list)
+    """Metrics asked for, in order; weak ones ("… of arena concerts") only if nothing else."""
+    counted: str | None = None
+    """The metric of "how many X" / "number of X", which wins over every other."""
+    dimensions: list[str] = field(default_factory=list)
+    plural: bool = True
+    direction: Literal["up", "down"] | None = None
+    best_worst: bool = False
+    """"best"/"worst": the direction depends on the metric, so one must be named."""
+    limit: int | None = None
+    share: bool = False
+    chart: ChartType | None = None
+    why: bool = False
+    only: bool = False
+    negated: set[int] = field(default_factory=set)
+    """Indices into `mentions` that are excluded ("except Berlin")."""
+    versus: bool = False
+    followup_cue: bool = False
+    how_much: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.metrics
+            or self.counted
+            or self.dimensions
+            or self.mentions
+            or self.time.time
+            or self.time.years
+            or self.chart
+            or self.why
+        )
+
+
+def parse(message: str, lexicon: Lexicon, today: dt.date) -> Signals:
+    tokens = Tokens.of(message)
+    time = parse_time(tokens, today)
+    mentions = lexicon.match(tokens, reserved=time.used)
+    reserved = set(time.used) | {i for m in mentions for i in range(m.start, m.end)}
+    sig = Signals(tokens=tokens, mentions=mentions, time=time)
+    _dimensions(sig, reserved)
+    _metrics(sig, reserved)
+    _ranking(sig)
+    _cues(sig)
+    return sig
+
+
+def _find_phrases(
+    tokens: Tokens, phrases: tuple[tuple[str, str], ...], reserved: set[int]
+) -> list[tuple[int, int, str, str]]:
+    """(start, end, phrase, target) of non-overlapping phrase hits, longest first."""
+    hits: list[tuple[int, int, str, str]] = []
+    taken = set(reserved)
+    ordered = sorted(phrases, key=lambda p: -len(p[0].split()))
+    for text, target in ordered:
+        parts = text.split()
+        n = len(parts)
+        for i in range(len(tokens) - n + 1):
+            if list(tokens.items[i : i + n]) == parts and not taken.intersection(range(i, i + n)):
+                hits.append((i, i + n, text, target))
+                taken.update(range(i, i + n))
+    return sorted(hits)
+
+
+def _dimensions(sig: Signals, reserved: set[int]) -> None:
+    w = sig.tokens.items
+    for adverb, dim in vocab.GRAIN_WORDS.items():
+        at = sig.tokens.find(adverb)
+        if at >= 0 and at not in reserved:
+            sig.dimensions.append(dim)
+            reserved.add(at)
+    if sig.tokens.has("over time"):
+        sig.dimensions.append("year")
+    for start, end, text, dim in _find_phrases(sig.tokens, vocab.DIMENSION_PHRASES, reserved):
+        before = w[max(0, start - 3) : start]
+        cue = _group_cue(before)
+        if dim == "weekday" and text == "day" and not cue:
+            continue
+        if cue:
+            if dim not in sig.dimensions:
+                sig.dimensions.append(dim)
+            sig.plural = text.endswith("s") and not text.endswith("status")
+            reserved.update(range(start, end))
+            if (before and before[-1].isdigit()) or (before and before[-1] in _NUMBER_WORDS):
+                sig.limit = _number(before[-1])
+        elif (
+            dim in ("artist", "venue")
+            and start > 0
+            and w[start - 1] in ("the",)
+            and start > 1
+            and w[start - 2] in ("most", "least", "best", "worst")
+        ):
+            sig.dimensions.append(dim)
+            reserved.update(range(start, end))
+
+
+def _group_cue(before: tuple[str, ...]) -> bool:
+    if not before:
+        return False
+    last = before[-1]
+    if last in _GROUP_CUES or last in vocab.UP_WORDS or last in vocab.DOWN_WORDS:
+        return True
+    if last in ("popular", "profitable", "successful", "busiest", "biggest") or last.endswith(
+        "est"
+    ):
+        return True
+    if (last.isdigit() or last in _NUMBER_WORDS) and len(before) >= 2:
+        return (
+            before[-2] in _GROUP_CUES
+            or before[-2] in vocab.UP_WORDS
+            or before[-2] in vocab.DOWN_WORDS
+        )
+    if last == "the" and len(before) >= 2 and before[-2] in ("by", "per", "across", "which"):
+        return True
+    if last in ("sales", "customer", "ticket", "venue", "price") and len(before) >= 2:
+        return before[-2] in _GROUP_CUES
+    return False
+
+
+def _metrics(sig: Signals, reserved: set[int]) -> None:
+    w = sig.tokens.items
+    sig.how_much = sig.tokens.has("how much")
+    for i, word in enumerate(w):
+        nxt = w[i + 1] if i + 1 < len(w) else ""
+        if (word == "many" and i > 0 and w[i - 1] == "how") or (
+            word in ("number", "count") and nxt == "of"
+        ):
+            for j in range(i + 1, min(i + 5, len(w))):
+                if j in reserved and not any(m.start <= j < m.end for m in sig.mentions):
+                    continue
+                hit = next((t for p, t in vocab.COUNTABLE if p == w[j]), None)
+                if hit:
+                    sig.counted = hit
+                    reserved.add(j)
+                    break
+            if sig.counted:
+                break
+    strong: list[str] = []
+    weak: list[str] = []
+    for start, _end, text, metric in _find_phrases(sig.tokens, vocab.METRIC_PHRASES, reserved):
+        if text in ("show", "shows") and (
+            start == 0
+            or (
+                start + 1 < len(w)
+                and w[start + 1]
+                in (
+                    "me",
+                    "us",
+                    "it",
+                    "that",
+                    "as",
+                    "the",
+                    "a",
+                    "an",
+                    "all",
+                    "monthly",
+                    "quarterly",
+                    "yearly",
+                )
+            )
+        ):
+            continue
+        if text in ("make", "made") and not sig.how_much:
+            continue
+        is_weak = metric in vocab.WEAK_METRICS or text in _WEAK_WORDS
+        (weak if is_weak else strong).append(metric)
+    sig.metrics = list(dict.fromkeys(strong)) or list(dict.fromkeys(weak))[:1]
+    if len(sig.metrics) > 1 and not sig.tokens.has(
+        "and", "as well as", "plus", "with", "vs", "versus"
+    ):
+        sig.metrics = sig.metrics[:1]
+    if not sig.metrics and not sig.counted and sig.how_much:
+        sig.metrics = ["revenue"]
+
+
+_WEAK_WORDS = frozenset(
+    {
+        "sold",
+        "sell",
+        "sells",
+        "selling",
+        "make",
+        "made",
+        "generate",
+        "generated",
+        "earn",
+        "earned",
+        "bring in",
+        "brought in",
+        "ticket",
+        "popular",
+        "price",
+        "prices",
+    }
+)
+
+
+def _ranking(sig: Signals) -> None:
+    w = sig.tokens.items
+    for i, word in enumerate(w):
+        if word in vocab.UP_WORDS or word in vocab.DOWN_WORDS:
+            if (
+                word in ("top", "bottom")
+                and i + 1 < len(w)
+                and (w[i + 1].isdigit() or w[i + 1] in _NUMBER_WORDS)
+            ):
+                sig.limit = sig.limit or _number(w[i + 1])
+            sig.direction = "up" if word in vocab.UP_WORDS else "down"
+            if word in ("best", "worst"):
+                sig.direction = "up" if word == "best" else "down"
+                sig.best_worst = True
+            break
+    m = re.search(r"\b(which|what) (\d{1,3}|" + "|".join(_NUMBER_WORDS) + r")\b", sig.tokens.text())
+    if m and sig.limit is None:
+        sig.limit = _number(m.group(2))
+    m = re.search(r"\b(\d{1,3}) (best|worst|most|least|biggest|largest|top)\b", sig.tokens.text())
+    if m and sig.limit is None:
+        sig.limit = int(m.group(1))
+
+
+def _cues(sig: Signals) -> None:
+    t = sig.tokens
+    sig.share = t.has("share", "percentage", "percent", "proportion", "fraction", "what part")
+    sig.why = t.has(
+        "why", "what caused", "what drove", "explain", "reason", "reasons", "what happened"
+    )
+    sig.only = t.has("only", "just", "restrict", "limit it", "filter")
+    sig.versus = t.has("vs", "versus", "compare", "compared", "comparison", "against", "or")
+    for word, chart in _CHARTS.items():
+        if t.has(
+            f"{word} chart",
+            f"{word} graph",
+            f"{word} plot",
+            f"as a {word}",
+            f"as {word}",
+            f"{word} chart instead",
+            f"as a {word} chart",
+        ):
+            sig.chart = chart
+            break
+    text = t.text()
+    sig.followup_cue = any(text == s or text.startswith(s + " ") for s in _FOLLOWUP_STARTS)
+    for idx, mention in enumerate(sig.mentions):
+        before = t.items[max(0, mention.start - 2) : mention.start]
+        if any(n in before for n in ("excluding", "except", "without", "not", "besides")) or (
+            len(before) == 2 and " ".join(before) in _NEGATORS
+        ):
+            sig.negated.add(idx)
+
+
+def _number(word: str) -> int | None:
+    if word.isdigit():
+        value = int(word)
+        return value if 1 <= value <= 1000 else None
+    return _NUMBER_WORDS.get(word)

@@ -1,0 +1,273 @@
+"""Time in words → a period, a comparison, or a breakdown by year.
+
+Understands years ("in 2024", "2025 shows"), quarters ("Q3 2025", "third quarter of
+2025"), months ("March 2025", "in March"), the relative periods of CONTRACT.md ("last
+year", "this quarter", "year to date", "so far this month", "the last 90 days", "since
+March", "upcoming") and comparisons ("2024 vs 2025", "compared with last year", "year over
+year"). Returns the token positions it used, so other passes skip them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from greenroom.agent.planner.text import Tokens
+from greenroom.semantic.query import Comparison, TimeRange
+from greenroom.semantic.timeexpr import MONTHS, month_range, quarter_range, year_range
+
+_ORDINAL_Q = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "1st": 1,
+    "2nd": 2,
+    "3rd": 3,
+    "4th": 4,
+}
+_MONTH_ABBR = {m[:3]: i + 1 for i, m in enumerate(MONTHS)} | {"sept": 9}
+_UNITS = ("year", "quarter", "month")
+_YEAR = re.compile(r"(19|20)\d\d")
+_NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "twelve": 12,
+    "thirty": 30,
+    "sixty": 60,
+    "ninety": 90,
+}
+
+
+@dataclass
+class TimeSignals:
+    time: TimeRange | None = None
+    compare: Comparison | None = None
+    years: list[int] = field(default_factory=list)
+    """Two or more years compared side by side ("2024 vs 2025")."""
+    used: set[int] = field(default_factory=set)
+
+
+def parse_time(tokens: Tokens, today: dt.date) -> TimeSignals:
+    out = TimeSignals()
+    w = tokens.items
+    _comparisons(tokens, out)
+    i = 0
+    while i < len(w):
+        step = _at(w, i, today, out)
+        i += max(step, 1)
+    years = [int(t) for t in w if _YEAR.fullmatch(t)]
+    if out.time is None and len(set(years)) >= 2:
+        _many_years(tokens, sorted(set(years)), out)
+    elif out.time is None and len(years) == 1:
+        start, end = year_range(years[0])
+        out.time = TimeRange(start=start, end=end, label=str(years[0]))
+        out.used.add(w.index(str(years[0])))
+    return out
+
+
+def _at(w: tuple[str, ...], i: int, today: dt.date, out: TimeSignals) -> int:
+    """Try the phrases that start at token `i`; the number of tokens used (0: none)."""
+    word = w[i]
+    nxt = w[i + 1] if i + 1 < len(w) else ""
+    after = w[i + 2] if i + 2 < len(w) else ""
+    if out.time is not None:
+        return 0
+    quarter = _quarter_at(w, i)
+    if quarter:
+        q, used = quarter
+        given = _year_after(w, i + used)
+        year = given or _latest_year(today, 3 * q - 2)
+        start, end = quarter_range(year, q)
+        out.time = TimeRange(start=start, end=end, label=f"Q{q} {year}")
+        out.used.update(range(i, i + used + (1 + _of(w, i + used) if given else 0)))
+        return used
+    month = _month(word)
+    if month and (
+        w[i - 1 : i] in (("in",), ("of",), ("for",), ("during",), ("since",))
+        or _year_after(w, i + 1)
+    ):
+        if i > 0 and w[i - 1] == "since":
+            out.time = TimeRange(
+                relative=f"since_{MONTHS[month - 1]}", label=f"since {MONTHS[month - 1].title()}"
+            )
+            out.used.update({i - 1, i})
+            return 1
+        given = _year_after(w, i + 1)
+        year = given or _latest_year(today, month)
+        start, end = month_range(year, month)
+        out.time = TimeRange(start=start, end=end, label=f"{MONTHS[month - 1].title()} {year}")
+        out.used.update(range(i, i + 1 + (1 + _of(w, i + 1) if given else 0)))
+        return 1
+    if (
+        word in ("last", "past", "previous", "prior")
+        and _count(nxt)
+        and after in ("days", "day", "weeks", "week")
+    ):
+        n = _count(nxt) or 0
+        n = n * 7 if after.startswith("week") else n
+        out.time = TimeRange(relative=f"last_{n}_days", label=f"the last {n} days")
+        out.used.update({i, i + 1, i + 2})
+        return 3
+    if word in ("last", "previous", "prior") and nxt in _UNITS:
+        if i > 0 and w[i - 1] in ("than", "with", "to", "vs", "versus", "from", "against"):
+            return 0
+        out.time = TimeRange(relative=f"last_{nxt}", label=f"last {nxt}")
+        out.used.update({i, i + 1})
+        return 2
+    if word == "past" and nxt in ("week", "month", "year"):
+        days = {"week": 7, "month": 30, "year": 365}[nxt]
+        out.time = TimeRange(relative=f"last_{days}_days", label=f"the past {nxt}")
+        out.used.update({i, i + 1})
+        return 2
+    if word in ("this", "current") and nxt in _UNITS:
+        sofar = i >= 2 and w[i - 2 : i] == ("so", "far")
+        kind = f"{nxt}_to_date" if sofar else f"this_{nxt}"
+        out.time = TimeRange(relative=kind, label=("so far this " if sofar else "this ") + nxt)
+        out.used.update(range(i - 2 if sofar else i, i + 2))
+        return 2
+    if word in _UNITS and nxt == "to" and after == "date":
+        out.time = TimeRange(relative=f"{word}_to_date", label=f"{word} to date")
+        out.used.update({i, i + 1, i + 2})
+        return 3
+    if word in ("ytd", "qtd", "mtd"):
+        unit = {"y": "year", "q": "quarter", "m": "month"}[word[0]]
+        out.time = TimeRange(relative=f"{unit}_to_date", label=f"{unit} to date")
+        out.used.add(i)
+        return 1
+    if word == "since" and _YEAR.fullmatch(nxt):
+        out.time = TimeRange(
+            start=dt.date(int(nxt), 1, 1), end=today + dt.timedelta(days=1), label=f"since {nxt}"
+        )
+        out.used.update({i, i + 1})
+        return 2
+    if (
+        word in ("upcoming", "future")
+        or (word == "coming" and nxt == "up")
+        or (word == "next" and nxt in ("concerts", "shows", "gigs", "events"))
+    ):
+        out.time = TimeRange(relative="upcoming", label="upcoming")
+        out.used.add(i)
+        return 1
+    if (
+        word in ("between", "from")
+        and _YEAR.fullmatch(nxt)
+        and after in ("and", "to", "until", "through")
+        and i + 3 < len(w)
+        and _YEAR.fullmatch(w[i + 3])
+    ):
+        a, b = sorted((int(nxt), int(w[i + 3])))
+        out.time = TimeRange(start=dt.date(a, 1, 1), end=dt.date(b + 1, 1, 1), label=f"{a}–{b}")
+        out.used.update(range(i, i + 4))
+        return 4
+    return 0
+
+
+def _comparisons(tokens: Tokens, out: TimeSignals) -> None:
+    phrases = {
+        "year_ago": (
+            "same period last year",
+            "year over year",
+            "yoy",
+            "than last year",
+            "with last year",
+            "to last year",
+            "vs last year",
+            "versus last year",
+            "the year before",
+            "a year earlier",
+            "a year ago",
+            "against last year",
+        ),
+        "previous_period": (
+            "previous period",
+            "prior period",
+            "the period before",
+            "than the previous",
+            "with the previous",
+            "to the previous",
+            "vs the previous",
+            "previous quarter",
+            "previous month",
+            "previous year",
+            "prior year",
+            "the quarter before",
+            "the month before",
+            "last period",
+        ),
+    }
+    for kind, options in phrases.items():
+        for p in options:
+            at = tokens.find(p)
+            if at >= 0 and out.compare is None:
+                out.compare = Comparison(
+                    kind="year_ago" if kind == "year_ago" else "previous_period"
+                )
+                out.used.update(range(at, at + len(p.split())))
+    if out.compare is None and tokens.has(
+        "growth",
+        "grow",
+        "grew",
+        "grown",
+        "change",
+        "changed",
+        "increase",
+        "increased",
+        "decrease",
+        "decreased",
+        "decline",
+        "declined",
+    ):
+        out.compare = Comparison(kind="previous_period")
+
+
+def _many_years(tokens: Tokens, years: list[int], out: TimeSignals) -> None:
+    out.years = years
+    out.used.update(i for i, t in enumerate(tokens.items) if _YEAR.fullmatch(t))
+
+
+def _quarter_at(w: tuple[str, ...], i: int) -> tuple[int, int] | None:
+    word = w[i]
+    m = re.fullmatch(r"q([1-4])", word)
+    if m:
+        return int(m.group(1)), 1
+    if word in _ORDINAL_Q and i + 1 < len(w) and w[i + 1] == "quarter":
+        return _ORDINAL_Q[word], 2
+    return None
+
+
+def _of(w: tuple[str, ...], i: int) -> int:
+    return 1 if i < len(w) and w[i] == "of" else 0
+
+
+def _year_after(w: tuple[str, ...], i: int) -> int | None:
+    i += _of(w, i)
+    if i < len(w) and _YEAR.fullmatch(w[i]):
+        return int(w[i])
+    return None
+
+
+def _month(word: str) -> int | None:
+    if word in MONTHS:
+        return MONTHS.index(word) + 1
+    return _MONTH_ABBR.get(word)
+
+
+def _latest_year(today: dt.date, month: int) -> int:
+    """The year of the latest occurrence of `month` that has begun by today."""
+    return today.year if month <= today.month else today.year - 1
+
+
+def _count(word: str) -> int | None:
+    if word.isdigit() and len(word) <= 4:
+        return int(word)
+    return _NUMBER_WORDS.get(word)

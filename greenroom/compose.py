@@ -1,0 +1,56 @@
+"""Composition: which parts are plugged together, in one place.
+
+The CLI, the web app and the demo build their assistant (and later their listeners and
+jobs) here, so no layer imports another to wire it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from greenroom.governance.principals import ADMIN, Principal
+
+if TYPE_CHECKING:
+    from greenroom.agent.chat import ConcertAIChatbot
+    from greenroom.agent.memory import MemoryBackend
+    from greenroom.config import Settings
+    from greenroom.governance.principals import GovernedSession
+    from greenroom.lake import Lakehouse
+
+
+def build_assistant(
+    lake: Lakehouse,
+    settings: Settings,
+    *,
+    principal: Principal = ADMIN,
+    today: dt.date | None = None,
+    memory: MemoryBackend | bool | None = True,
+) -> tuple[ConcertAIChatbot, GovernedSession]:
+    """The chat assistant for `principal`, and the governed session it reads through
+    (close it when done). `memory=True` uses the embedded store in the home."""
+    from greenroom.agent.chat import ConcertAIChatbot
+    from greenroom.agent.memory import SqliteMemory, memory_path
+    from greenroom.agent.planner.lexicon import build_lexicon
+    from greenroom.agent.providers.settings import build_provider
+    from greenroom.agent.tools import SemanticQueryTool
+    from greenroom.governance.principals import governed_session
+    from greenroom.semantic import SemanticLayer
+
+    session = governed_session(lake, principal)
+    layer = SemanticLayer(session, today or settings.today)
+    store: MemoryBackend | None
+    if memory is True:
+        store = SqliteMemory(memory_path(settings.home))
+    elif memory is False:
+        store = None
+    else:
+        store = memory
+    bot = ConcertAIChatbot(
+        SemanticQueryTool(layer),
+        build_lexicon(session),
+        memory=store,
+        provider=build_provider(settings.model),
+        actor_id=principal.name,
+    )
+    return bot, session
