@@ -23,8 +23,12 @@ one dimension                                         bar
 two dimensions                                        grouped bar, one trace per second-dim value
 ====================================================  ==========================================
 
-An explicit ``chart_type`` wins when the data fits it (see :func:`_explicit`), else the
-automatic choice is used.
+An explicit ``chart_type`` wins when the data fits it, else the automatic choice is used:
+``indicator`` needs one row; ``line`` and ``bar`` one or two dimensions (the second one
+becomes one trace per value); ``pie`` exactly one dimension; ``scatter`` two metrics and at
+most one dimension; ``grouped_bar`` two dimensions, or one with a ``<metric>_previous``
+comparison or two or more metrics; ``table`` always fits. Every chart except ``table``
+also needs a metric.
 """
 
 from __future__ import annotations
