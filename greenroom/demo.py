@@ -57,7 +57,7 @@ def ingest_world(
     results = []
     for feed in ingest_order(list(manifest.files)):
         files = manifest.files[feed]
-        progress(f"ingesting {feed} ({len(files)} file{'s' if len(files) > 1 else ''})")
+        progress(f"ingesting {feed} ({len(files):,} file{'s' if len(files) > 1 else ''})")
         for rel in files:
             results.append(process_file_upload(lake, settings, world / "sources" / rel, feed))
     return results

@@ -69,8 +69,8 @@ def print_summary(lake: Lakehouse, settings: Settings, result: DemoResult) -> No
     new_files = sum(1 for r in result.ingested if not r.duplicate)
     console.rule("[bold]greenroom demo")
     console.print(
-        f"Ingested {new_files} new file(s), {received:,} records "
-        f"({len(result.ingested) - new_files} already ingested, skipped). "
+        f"Ingested {new_files:,} new file(s), {received:,} records "
+        f"({len(result.ingested) - new_files:,} already ingested, skipped). "
         f"Pipeline run `{result.pipeline.run_id}`: {result.pipeline.message} "
         f"in {result.pipeline.seconds:.1f} s."
     )

@@ -28,7 +28,12 @@ def tables(
     if json_out:
         print_json({"columns": columns, "rows": rows})
     else:
-        print_rows(columns, rows, title="lakehouse tables")
+        print_rows(
+            columns,
+            rows,
+            title="lakehouse tables",
+            optional=("data_files", "size_bytes", "last_updated"),
+        )
 
 
 @app.command("snapshots")
@@ -63,4 +68,9 @@ def snapshots(
     if json_out:
         print_json({"columns": columns, "rows": rows})
     else:
-        print_rows(columns, rows, title=f"snapshots of {table}")
+        print_rows(
+            columns,
+            rows,
+            title=f"snapshots of {table}",
+            optional=("parent_id", "added_records"),
+        )

@@ -71,7 +71,7 @@ def _grow(path: LineagePath, branch: Tree, node_id: str, shown: set[str]) -> Non
             shown.add(node.id)
             _grow(path, child, node.id, shown)
     if len(raw) > MAX_RAW_FILES:
-        branch.add(f"[dim]… {len(raw) - MAX_RAW_FILES} more raw files (--json lists all)[/]")
+        branch.add(f"[dim]… {len(raw) - MAX_RAW_FILES:,} more raw files (--json lists all)[/]")
 
 
 def _label(node: PathNode, edge: PathEdge | None) -> str:

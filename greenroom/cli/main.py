@@ -2,14 +2,14 @@
 
 Heavy imports (pyarrow, pyiceberg, duckdb) happen inside the commands, so `--help` answers
 at once. Every :class:`~greenroom.errors.GreenroomError` becomes one line on stderr and
-exit code 1; a traceback means a bug.
+exit code 1; a usage mistake gets typer's short usage error and exit code 2; a traceback
+means a bug.
 """
 
 from __future__ import annotations
 
 import sys
 
-import click
 import typer
 
 from greenroom.cli import (
@@ -54,20 +54,16 @@ app.add_typer(pipeline.app, name="pipeline")
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the CLI; turn greenroom errors into one clean line and exit code 1."""
+    """Run the CLI; turn greenroom errors into one clean line and exit code 1.
+
+    Standalone mode lets typer print usage errors (exit 2), `--help` and Ctrl-C itself:
+    typer carries its own copy of click, so catching `click`'s exceptions here misses them.
+    """
     try:
-        app(args=argv, standalone_mode=False)
+        app(args=argv, standalone_mode=True)
     except GreenroomError as exc:
         typer.secho(f"error: {exc}", fg="red", err=True)
         sys.exit(1)
-    except click.exceptions.Abort:
-        typer.echo("aborted", err=True)
-        sys.exit(130)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
 
 
 if __name__ == "__main__":

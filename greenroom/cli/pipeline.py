@@ -82,6 +82,7 @@ def status(json_out: JsonFlag = False) -> None:
             for r in rows
         ],
         title="pipeline jobs",
+        optional=("last_rows_out", "last_finished_at"),
     )  # fmt: skip
 
 
@@ -114,4 +115,8 @@ def history(
     if json_out:
         print_json(table_to_json(table))
         return
-    print_table(table.select(shown), title="pipeline runs" if run_id is None else run_id)
+    print_table(
+        table.select(shown),
+        title="pipeline runs" if run_id is None else run_id,
+        optional=("full", "attempts", "seconds"),
+    )

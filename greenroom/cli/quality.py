@@ -73,7 +73,7 @@ def _emit(reports: list[QualityReport], json_out: bool) -> None:
 
 
 def _n(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def _print_report(r: QualityReport) -> None:

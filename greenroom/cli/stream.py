@@ -33,8 +33,8 @@ def produce(
         print_json(asdict(stats))
     else:
         typer.echo(
-            f"produced {stats.records:,} events in {stats.batches} puts "
-            f"({stats.retried} retried) over {len(stats.shards)} shards in {stats.seconds:.2f} s"
+            f"produced {stats.records:,} events in {stats.batches:,} puts "
+            f"({stats.retried:,} retried) over {len(stats.shards):,} shards in {stats.seconds:.2f} s"
         )
 
 
@@ -65,7 +65,7 @@ def consume(
         print_json({**asdict(stats), **asdict(totals)})
     else:
         typer.echo(
-            f"consumed {stats.records:,} records in {stats.batches} batches: "
+            f"consumed {stats.records:,} records in {stats.batches:,} batches: "
             f"{totals.accepted:,} to bronze, {totals.quarantined:,} quarantined, "
             f"{totals.duplicates:,} duplicates dropped; caught up: {stats.caught_up}"
         )

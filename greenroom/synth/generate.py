@@ -124,5 +124,5 @@ def generate(
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
-    say(f"done: {counts['sales']} sales in {out}")
+    say(f"done: {counts['sales']:,} sales in {out}")
     return manifest

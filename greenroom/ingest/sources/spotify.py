@@ -201,7 +201,7 @@ class SpotifyConnector(Connector):
                 )
         if len(run.items) < total:
             raise PartnerLimitError(
-                f"`spotify` search `{query}` reports {total} artists but only {len(run.items)} "
+                f"`spotify` search `{query}` reports {total:,} artists but only {len(run.items):,} "
                 "are reachable through paging and genre slices; narrow "
                 "`GREENROOM_PARTNERS__SPOTIFY__QUERY` into queries under the search window",
                 partner=self.partner,

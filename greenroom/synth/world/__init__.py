@@ -39,7 +39,7 @@ def build_world(
     spec: ScaleSpec, seed: int, today: dt.date, progress: Callable[[str], None] | None = None
 ) -> World:
     say = progress or (lambda _msg: None)
-    say(f"world: {spec.artists} artists, {spec.venues} venues")
+    say(f"world: {spec.artists:,} artists, {spec.venues:,} venues")
     artists = build_artists(seed, spec.artists, today)
     venues = build_venues(seed, spec.venues)
     say("world: concerts")
