@@ -71,3 +71,16 @@ def clean_world(tmp_path_factory: pytest.TempPathFactory) -> BuiltWorld:
 def messy_world(tmp_path_factory: pytest.TempPathFactory) -> BuiltWorld:
     """A tiny world with the default defect rates, through bronze, silver and gold."""
     return _build_world(tmp_path_factory.mktemp("messy"), clean=False)
+
+
+@pytest.fixture(scope="session")
+def demo_world(tmp_path_factory: pytest.TempPathFactory) -> BuiltWorld:
+    """The demo-scale world through the whole pipeline, once per test session (~1 min)."""
+    from greenroom.demo import run_demo
+
+    root = tmp_path_factory.mktemp("demo-scale")
+    settings = Settings(home=root / "home")
+    lake = Lakehouse.open(settings, create=True)
+    result = run_demo(lake, settings, "demo", seed=7)
+    assert result.pipeline.ok, result.pipeline.message
+    return BuiltWorld(settings, result.world)

@@ -11,6 +11,7 @@ another dialect is a setting (`dialect=`).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 import sqlglot
@@ -113,8 +114,8 @@ def _aggregate(
         needed |= dim.aliases
     if span is not None or where:
         needed.add("c")
-    if where:
-        needed |= {a for a in grain.joins if f"{a}." in where}
+    for text in [where or "", *(m.expr_at(grain.name) for m in metrics)]:
+        needed |= {a for a in grain.joins if re.search(rf"\b{a}\.", text)}
     if not grain.holds(needed):
         raise IncompatibleQueryError(
             f"metric `{metrics[0].name}` has no event date or cannot take these filters; "

@@ -1,5 +1,5 @@
 """The whole pipeline once at demo scale: entity resolution scored against the truth through
-silver.entity_xref, and the sales accounted for. The one demo-scale test of the suite."""
+silver.entity_xref, and the sales accounted for. The demo-scale lake is built once per session (`demo_world` in tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -13,20 +13,14 @@ import pytest
 from greenroom.config import Settings
 from greenroom.lake import Lakehouse
 from greenroom.pipeline.resolution import pairwise_scores
+from tests.conftest import BuiltWorld
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Path]:
-    from greenroom.demo import run_demo
-
-    root = tmp_path_factory.mktemp("demo-scale")
-    settings = Settings(home=root / "home")
-    lake = Lakehouse.open(settings, create=True)
-    result = run_demo(lake, settings, "demo", seed=7)
-    assert result.pipeline.ok, result.pipeline.message
-    return settings, result.world
+def demo(demo_world: BuiltWorld) -> tuple[Settings, Path]:
+    return demo_world.settings, demo_world.world
 
 
 def _strings(table: pa.Table) -> pa.Table:
