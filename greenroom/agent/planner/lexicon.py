@@ -138,7 +138,7 @@ _KEYWORDS = (
     | frozenset(
         ["last", "this", "next", "since", "year", "years", "quarter", "month", "days", "week", "ytd", "vs", "versus", "compare", "compared", "only", "just", "also", "about", "what", "break", "down", "split", "chart", "line", "bar", "pie", "table", "why", "growth", "grow", "grew", "share", "percentage", "percent"]
     )
-)
+) - vocab.STOPWORDS
 
 
 def build_lexicon(reader: Reader) -> Lexicon:
@@ -200,7 +200,8 @@ def _add_countries(lex: Lexicon, reader: Reader) -> None:
         lex.codes[code.lower()] = Entry("country", code)
         if code in names:
             lex.add(names[code], Entry("country", code))
-    lex.codes["uk"] = Entry("country", "GB")
+    if "GB" in present:
+        lex.codes["uk"] = Entry("country", "GB")
     for alias, code in vocab.COUNTRY_ALIASES.items():
         if code in present:
             lex.add(alias, Entry("country", code), names=False)
