@@ -9,7 +9,7 @@ from typing import Any
 
 from greenroom.semantic.catalog import Metric, get_catalog
 from greenroom.semantic.query import Filter, SemanticQuery
-from greenroom.semantic.timeexpr import describe
+from greenroom.semantic.timeexpr import MONTHS, describe
 
 _PREPOSITION = {
     "artist": "for",
@@ -60,7 +60,24 @@ def fmt(value: Any, metric: Metric | None, *, ratio: bool = False) -> str:
     return f"{num:,.1f}"
 
 
-def label(value: Any) -> str:
+_PLURALS = {
+    "city": "cities",
+    "country": "countries",
+    "price tier": "price tiers",
+    "customer segment": "customer segments",
+    "concert status": "statuses",
+}
+
+
+def plural(noun: str) -> str:
+    return _PLURALS.get(noun, noun if noun.endswith("s") else noun + "s")
+
+
+def label(value: Any, dimension: str | None = None) -> str:
+    if dimension == "month" and isinstance(value, int) and 1 <= value <= 12:
+        return MONTHS[value - 1].title()
+    if dimension == "quarter" and isinstance(value, int):
+        return f"Q{value}"
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
@@ -141,6 +158,12 @@ def sentence(
     where = scope(query, period)
     where = f" {where}" if where else ""
     name = metric.label[0].upper() + metric.label[1:]
+    status = next((f for f in query.filters if f.dimension == "status" and f.op == "eq"), None)
+    if metric.name == "concerts" and status is not None:
+        name = f"{str(status.values[0]).title()} concerts"
+        rest = query.with_changes(filters=tuple(f for f in query.filters if f is not status))
+        where = scope(rest, period)
+        where = f" {where}" if where else ""
     if not rows or all(number(r.get(metric.name)) is None for r in rows):
         return f"There is no {metric.label}{where}: nothing matched."
     if not query.dimensions:
@@ -155,7 +178,7 @@ def sentence(
     dims = list(query.dimensions)
 
     def item(row: dict[str, Any]) -> str:
-        key = ", ".join(label(row.get(d)) for d in dims)
+        key = ", ".join(label(row.get(d), d) for d in dims)
         value = fmt(row.get(metric.name), metric)
         if query.share and row.get("share") is not None:
             value += f", {fmt(row['share'], None, ratio=True)}"
@@ -166,17 +189,24 @@ def sentence(
     by = " and ".join(catalog.dimension(d).label for d in dims)
     if query.limit == 1 and query.order:
         best = rows[0]
-        word = "highest" if query.order[0].descending else "lowest"
+        high = query.order[0].descending
+        if metric.format == "count":
+            word = "the most" if high else "the fewest"
+        else:
+            word = "the highest" if high else "the lowest"
         if metric.better == "lower":
-            word = "best" if not query.order[0].descending else "worst"
-        return f"{label(best.get(dims[0]))} has the {word} {metric.label}{where}: {fmt(best.get(metric.name), metric)}."
+            word = "the best" if not high else "the worst"
+        return (
+            f"{label(best.get(dims[0]), dims[0])} has {word} {metric.label}{where}: "
+            f"{fmt(best.get(metric.name), metric)}."
+        )
     shown = ", ".join(item(r) for r in rows[:8])
     more = f", and {len(rows) - 8:,} more" if len(rows) > 8 else ""
     head = (
         f"Top {len(rows)} by {metric.label}" if query.order and query.limit else f"{name} by {by}"
     )
     if query.order and query.limit:
-        head = f"{'Top' if query.order[0].descending else 'Bottom'} {len(rows)} {by}s by {metric.label}"
+        head = f"{'Top' if query.order[0].descending else 'Bottom'} {len(rows)} {plural(by)} by {metric.label}"
     return f"{head}{where}: {shown}{more}."
 
 

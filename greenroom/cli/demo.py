@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -82,6 +82,7 @@ def print_summary(lake: Lakehouse, settings: Settings, result: DemoResult) -> No
     )
     with lake.session() as session:
         print_table(session.sql(HEADLINE_SQL), title="concerts, tickets and revenue by year")
+    ask_examples(lake, settings, console)
     console.print(
         f"\n[bold]Where the data lives[/] (GREENROOM_HOME={settings.home})\n"
         f"  source files   {result.world / 'sources'}\n"
@@ -90,6 +91,8 @@ def print_summary(lake: Lakehouse, settings: Settings, result: DemoResult) -> No
         f"  warehouse      {settings.warehouse_dir}   (Iceberg data + metadata)\n"
         f"  catalog        {settings.catalog_uri}\n"
         "\n[bold]Try next[/]\n"
+        '  greenroom ask "top 5 venues by attendance rate in 2025"   ask in plain words\n'
+        "  greenroom chat                              a conversation with follow-ups\n"
         "  greenroom lake tables                       what is in the lake\n"
         '  greenroom query "SELECT a.name, sum(s.quantity) AS tickets FROM silver.ticket_sales s '
         "JOIN silver.concerts c USING (concert_id) JOIN silver.artists a USING (artist_id) "
@@ -102,3 +105,25 @@ def print_summary(lake: Lakehouse, settings: Settings, result: DemoResult) -> No
         "&& greenroom pipeline run   live sales, incrementally\n"
         "  greenroom pipeline history                  every run and job"
     )
+
+
+EXAMPLE_QUESTIONS = (
+    "Top 3 artists by revenue last year",
+    "and in 2024?",
+    "Which city had the most concerts this year?",
+)
+
+
+def ask_examples(lake: Lakehouse, settings: Settings, console: Any) -> None:
+    """Three questions to the assistant (the second a follow-up), with their answers."""
+    from greenroom.compose import build_assistant
+
+    console.print("\n[bold]Ask it[/] (the chat assistant, offline, on the data above)")
+    bot, reader = build_assistant(lake, settings)
+    session = None
+    with reader:
+        for question in EXAMPLE_QUESTIONS:
+            response = bot.process_user_query(question, session)
+            session = response.session_id
+            console.print(f'  [bold]greenroom ask[/] "{question}"', highlight=False)
+            console.print(f"    {response.answer}", highlight=False)

@@ -14,7 +14,20 @@ import re
 
 from greenroom.semantic.exceptions import SemanticError
 
-MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
+MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
 _DAY = dt.timedelta(days=1)
 
 

@@ -28,8 +28,11 @@ Y2025 = TimeRange(start=dt.date(2025, 1, 1), end=dt.date(2026, 1, 1))
 SHAPES = {
     "total": SemanticQuery(metrics=("revenue",), time=Y2025),
     "ranking": SemanticQuery(
-        metrics=("revenue",), dimensions=("artist",), time=Y2025,
-        order=(Order(by="revenue"),), limit=5,
+        metrics=("revenue",),
+        dimensions=("artist",),
+        time=Y2025,
+        order=(Order(by="revenue"),),
+        limit=5,
     ),
     "time_series": SemanticQuery(metrics=("tickets_sold",), dimensions=("month",), time=Y2025),
     "weekday": SemanticQuery(metrics=("tickets_sold",), dimensions=("weekday",)),
@@ -42,7 +45,9 @@ SHAPES = {
     "status_replaces_default": SemanticQuery(
         metrics=("concerts",), filters=(Filter(dimension="status", values=("cancelled",)),)
     ),
-    "two_grains": SemanticQuery(metrics=("revenue", "concerts", "attendance_rate"), dimensions=("city",)),
+    "two_grains": SemanticQuery(
+        metrics=("revenue", "concerts", "attendance_rate"), dimensions=("city",)
+    ),
     "share": SemanticQuery(metrics=("revenue",), dimensions=("channel",), share=True),
     "membership_and_exclusion": SemanticQuery(
         metrics=("revenue",),
@@ -53,8 +58,10 @@ SHAPES = {
         ),
     ),
     "gold_venues": SemanticQuery(
-        metrics=("popularity_rank",), dimensions=("venue",),
-        order=(Order(by="popularity_rank", descending=False),), limit=1,
+        metrics=("popularity_rank",),
+        dimensions=("venue",),
+        order=(Order(by="popularity_rank", descending=False),),
+        limit=1,
     ),
     "relative": SemanticQuery(metrics=("customers",), time=TimeRange(relative="last_90_days")),
 }
@@ -89,7 +96,9 @@ def test_unknown_names_suggest_the_closest() -> None:
 
 
 def test_closed_value_sets_are_checked() -> None:
-    q = SemanticQuery(metrics=("revenue",), filters=(Filter(dimension="venue_type", values=("stadium",)),))
+    q = SemanticQuery(
+        metrics=("revenue",), filters=(Filter(dimension="venue_type", values=("stadium",)),)
+    )
     with pytest.raises(SemanticError, match="arena, theater, club, outdoor"):
         compile_query(q, TODAY)
 
@@ -109,7 +118,10 @@ def test_order_must_name_a_metric_or_dimension_of_the_query() -> None:
 def test_another_dialect_is_a_setting() -> None:
     compiled = compile_query(SHAPES["genre_membership"], TODAY, dialect="spark")
     assert "ARRAY_CONTAINS" in compiled.sql
-    assert compile_query(SHAPES["total"], TODAY, dialect="spark").params == ["2025-01-01", "2026-01-01"]
+    assert compile_query(SHAPES["total"], TODAY, dialect="spark").params == [
+        "2025-01-01",
+        "2026-01-01",
+    ]
 
 
 def test_comparison_is_part_of_the_query_model() -> None:

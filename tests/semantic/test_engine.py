@@ -42,16 +42,25 @@ def test_each_metric_matches_the_contract(layer: SemanticLayer, metric: str) -> 
     assert float(got) == pytest.approx(float(want), rel=1e-9)
 
 
-def test_breakdown_by_genre_uses_the_primary_genre_and_filters_by_membership(layer: SemanticLayer) -> None:
+def test_breakdown_by_genre_uses_the_primary_genre_and_filters_by_membership(
+    layer: SemanticLayer,
+) -> None:
     by_genre = layer.run(SemanticQuery(metrics=("revenue",), dimensions=("genre",))).table
     total = layer.run(SemanticQuery(metrics=("revenue",))).table.column(0)[0].as_py()
     assert sum(by_genre.column("revenue").to_pylist()) == pytest.approx(total)  # no fan-out
     genre = by_genre.column("genre")[0].as_py()
-    member = layer.run(SemanticQuery(metrics=("revenue",), filters=(Filter(dimension="genre", values=(genre,)),)))
-    want = layer.reader.sql(
-        f"SELECT SUM(s.quantity * s.unit_price) {SALES} WHERE c.status <> 'cancelled' "
-        "AND list_contains(a.genres, $1)", [genre]
-    ).column(0)[0].as_py()
+    member = layer.run(
+        SemanticQuery(metrics=("revenue",), filters=(Filter(dimension="genre", values=(genre,)),))
+    )
+    want = (
+        layer.reader.sql(
+            f"SELECT SUM(s.quantity * s.unit_price) {SALES} WHERE c.status <> 'cancelled' "
+            "AND list_contains(a.genres, $1)",
+            [genre],
+        )
+        .column(0)[0]
+        .as_py()
+    )
     assert member.table.column(0)[0].as_py() == pytest.approx(want)
 
 
@@ -63,14 +72,18 @@ def test_comparison_adds_previous_change_and_growth(layer: SemanticLayer) -> Non
         compare=Comparison(),
     )
     row = layer.run(q).table.to_pylist()[0]
+
     def tickets(y: int) -> float:
         sql = f"SELECT SUM(s.quantity) {SALES} WHERE c.status <> 'cancelled' AND year(c.event_date) = {y}"
         return float(layer.reader.sql(sql).column(0)[0].as_py() or 0)
+
     assert float(row["tickets_sold"]) == tickets(year)
     assert row["tickets_sold_previous"] == tickets(year - 1)
     assert row["growth"] == pytest.approx((tickets(year) - tickets(year - 1)) / tickets(year - 1))
 
 
 def test_share_rows_add_up_to_one(layer: SemanticLayer) -> None:
-    table = layer.run(SemanticQuery(metrics=("revenue",), dimensions=("channel",), share=True)).table
+    table = layer.run(
+        SemanticQuery(metrics=("revenue",), dimensions=("channel",), share=True)
+    ).table
     assert sum(table.column("share").to_pylist()) == pytest.approx(1.0)

@@ -136,7 +136,43 @@ _KEYWORDS = (
     | frozenset(w for p, _, _ in vocab.VALUE_PHRASES for w in p.split())
     | frozenset(vocab.UP_WORDS + vocab.DOWN_WORDS)
     | frozenset(
-        ["last", "this", "next", "since", "year", "years", "quarter", "month", "days", "week", "ytd", "vs", "versus", "compare", "compared", "only", "just", "also", "about", "what", "break", "down", "split", "chart", "line", "bar", "pie", "table", "why", "growth", "grow", "grew", "share", "percentage", "percent"]
+        [
+            "last",
+            "this",
+            "next",
+            "since",
+            "year",
+            "years",
+            "quarter",
+            "month",
+            "days",
+            "week",
+            "ytd",
+            "vs",
+            "versus",
+            "compare",
+            "compared",
+            "only",
+            "just",
+            "also",
+            "about",
+            "what",
+            "break",
+            "down",
+            "split",
+            "chart",
+            "line",
+            "bar",
+            "pie",
+            "table",
+            "why",
+            "growth",
+            "grow",
+            "grew",
+            "share",
+            "percentage",
+            "percent",
+        ]
     )
 ) - vocab.STOPWORDS
 

@@ -11,8 +11,14 @@ from greenroom.agent.planner.lexicon import Lexicon, build_lexicon
 
 ARTISTS = ["Motörkult", "Kingdom of Sirens", "Ødeland Vandals", "Bitter Bone", "Reverb Den"]
 VENUES = ["Denver Sports Hall", "Reverb Den", "Buenos Aires Theatre"]
-CITIES = [("Berlin", "DE"), ("Chicago", "US"), ("Paris", "FR"), ("Paris", "US"), ("München", "DE"),
-          ("Buenos Aires", "AR")]
+CITIES = [
+    ("Berlin", "DE"),
+    ("Chicago", "US"),
+    ("Paris", "FR"),
+    ("Paris", "US"),
+    ("München", "DE"),
+    ("Buenos Aires", "AR"),
+]
 GENRES = ["metal", "punk", "indie", "emo"]
 
 

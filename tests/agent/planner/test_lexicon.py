@@ -9,7 +9,9 @@ from greenroom.agent.planner.text import Tokens, fold, skeleton
 
 
 def found(lexicon: Lexicon, text: str) -> list[tuple[str, str, str]]:
-    return [(e.dimension, e.value, m.how) for m in lexicon.match(Tokens.of(text)) for e in m.entries]
+    return [
+        (e.dimension, e.value, m.how) for m in lexicon.match(Tokens.of(text)) for e in m.entries
+    ]
 
 
 def values(lexicon: Lexicon, text: str) -> list[tuple[str, str]]:
@@ -41,7 +43,9 @@ def test_names_are_found(lexicon: Lexicon, text: str, expected: tuple[str, str, 
 
 
 def test_longest_name_wins_over_the_city_inside_it(lexicon: Lexicon) -> None:
-    assert found(lexicon, "revenue at buenos aires theatre") == [("venue", "Buenos Aires Theatre", "exact")]
+    assert found(lexicon, "revenue at buenos aires theatre") == [
+        ("venue", "Buenos Aires Theatre", "exact")
+    ]
 
 
 def test_country_codes_only_in_capitals(lexicon: Lexicon) -> None:

@@ -110,7 +110,12 @@ def test_relative_periods(lexicon: Lexicon, text: str, relative: str) -> None:
 
 def test_rankings(lexicon: Lexicon) -> None:
     top = q(lexicon, "Top 5 artists by revenue in 2025")
-    assert (top.dimensions, top.limit, top.order[0].by, top.order[0].descending) == (("artist",), 5, "revenue", True)
+    assert (top.dimensions, top.limit, top.order[0].by, top.order[0].descending) == (
+        ("artist",),
+        5,
+        "revenue",
+        True,
+    )
     worst = q(lexicon, "which 3 cities sold the fewest tickets")
     assert (worst.limit, worst.order[0].descending) == (3, False)
     one = q(lexicon, "Which country had the most concerts in 2024?")
@@ -121,9 +126,15 @@ def test_rankings(lexicon: Lexicon) -> None:
 
 def test_filters_from_names_and_values(lexicon: Lexicon) -> None:
     got = filters(q(lexicon, "tickets sold by metal bands at clubs online in Munich"))
-    assert got == {"genre": ("eq", "metal"), "venue_type": ("eq", "club"), "channel": ("eq", "online"),
-                   "city": ("eq", "München")}
-    assert filters(q(lexicon, "How many concerts were cancelled in 2024?")) == {"status": ("eq", "cancelled")}
+    assert got == {
+        "genre": ("eq", "metal"),
+        "venue_type": ("eq", "club"),
+        "channel": ("eq", "online"),
+        "city": ("eq", "München"),
+    }
+    assert filters(q(lexicon, "How many concerts were cancelled in 2024?")) == {
+        "status": ("eq", "cancelled")
+    }
     assert filters(q(lexicon, "revenue excluding Chicago")) == {"city": ("ne", "Chicago")}
 
 
@@ -176,7 +187,10 @@ def test_clarifications(lexicon: Lexicon) -> None:
     best = ask(lexicon, "who is the best artist?")
     assert best.kind == "clarification" and len(best.choices) == 3
     paris = ask(lexicon, "revenue in Paris")
-    assert paris.kind == "clarification" and {c.label for c in paris.choices} == {"Paris (FR)", "Paris (US)"}
+    assert paris.kind == "clarification" and {c.label for c in paris.choices} == {
+        "Paris (FR)",
+        "Paris (US)",
+    }
     picked = plan("the US one", lexicon, TODAY, Context(pending=paris.choices))
     assert picked.query is not None and filters(picked.query)["country"] == ("eq", "US")
     both = ask(lexicon, "tickets for Reverb Den")

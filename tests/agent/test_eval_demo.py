@@ -1,0 +1,42 @@
+"""The quality bar: chat_dev.yaml (and our own coverage set) on a demo-scale lake."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from greenroom.agent.evaluate import load_set, run_eval
+from greenroom.agent.memory import SqliteMemory
+from greenroom.compose import build_assistant
+from greenroom.lake import Lakehouse
+from tests.conftest import BuiltWorld
+
+pytestmark = pytest.mark.slow
+
+DEV = Path(__file__).parents[3] / "shared" / "eval" / "chat_dev.yaml"
+COVERAGE = Path(__file__).parent / "fixtures" / "chat_coverage.yaml"
+
+
+def _run(world: BuiltWorld, path: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    bot, reader = build_assistant(
+        Lakehouse.open(world.settings), world.settings, memory=SqliteMemory(tmp_path / "m.db")
+    )
+    with reader:
+        return run_eval(load_set(path), reader, bot.process_user_query, world.settings.today)
+
+
+def test_chat_dev_set(demo_world: BuiltWorld, tmp_path: Path) -> None:
+    if not DEV.exists():
+        pytest.fail(f"{DEV} is missing: CI lays ../shared beside the checkout")
+    report = _run(demo_world, DEV, tmp_path)
+    failures = [(r.case, r.turn, r.reason) for r in report.results if not r.ok]
+    assert report.accuracy >= 0.95, failures
+    assert report.confidently_wrong <= 1, failures
+
+
+def test_coverage_set(demo_world: BuiltWorld, tmp_path: Path) -> None:
+    report = _run(demo_world, COVERAGE, tmp_path)
+    failures = [(r.case, r.turn, r.question, r.reason) for r in report.results if not r.ok]
+    assert report.accuracy >= 0.9, failures
+    assert report.confidently_wrong <= 0.03 * len(report.results), failures
