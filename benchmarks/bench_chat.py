@@ -41,7 +41,9 @@ def run(scale: str) -> None:
     memory = SqliteMemory(settings.state_dir / f"bench-memory-{time.time_ns()}.db")
     started = time.perf_counter()
     bot, reader = build_assistant(lake, settings, memory=memory)
-    print(f"[{scale}] assistant ready (lexicon built) in {(time.perf_counter() - started) * 1000:.0f} ms")
+    print(
+        f"[{scale}] assistant ready (lexicon built) in {(time.perf_counter() - started) * 1000:.0f} ms"
+    )
     all_ms: list[float] = []
     with reader:
         for name, path in SETS.items():
@@ -60,7 +62,9 @@ def run(scale: str) -> None:
         ms = sorted(all_ms)
         p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
         target = TARGET_P95_MS.get(scale)
-        verdict = f" (target ≤ {target} ms: {'met' if p95 <= target else 'NOT met'})" if target else ""
+        verdict = (
+            f" (target ≤ {target} ms: {'met' if p95 <= target else 'NOT met'})" if target else ""
+        )
         print(
             f"[{scale}] all {len(ms)} turns: p50 {statistics.median(ms):.0f} ms, "
             f"p95 {p95:.0f} ms, max {ms[-1]:.0f} ms{verdict}"

@@ -248,3 +248,24 @@ def suggestions(query: SemanticQuery, period_words: str) -> list[str]:
             out.append("now by month")
         out.append("show it as a bar chart")
     return out[:3]
+
+
+def share_sentence(
+    query: SemanticQuery,
+    part: Filter,
+    rows: list[dict[str, Any]],
+    period: tuple[dt.date | None, dt.date | None] | None,
+) -> str:
+    """ "Online made 40.8% of revenue in 2025 ($3,310,000 of $8,111,114)."""
+    metric = get_catalog().metric(query.metrics[0])
+    rest = query.with_changes(filters=tuple(f for f in query.filters if f != part))
+    where = scope(rest, period)
+    where = f" {where}" if where else ""
+    row = rows[0] if rows else {}
+    if row.get("share") is None:
+        return f"There is no {metric.label}{where} to take a share of."
+    who = _filter_words(part)
+    return (
+        f"{fmt(row['share'], None, ratio=True)} of {metric.label}{where} was {who} "
+        f"({fmt(row.get(metric.name), metric)} of {fmt(row.get(metric.name + '_total'), metric)})."
+    )

@@ -10,7 +10,6 @@ turn. If memory fails the assistant answers without context and says so.
 from __future__ import annotations
 
 import datetime as dt
-import time
 import uuid
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -19,6 +18,7 @@ from pydantic import BaseModel, Field
 from greenroom.agent import answer as words
 from greenroom.agent.planner.offline import Choice, Context, Plan, plan
 from greenroom.errors import GreenroomError, UserError
+from greenroom.semantic.catalog import get_catalog
 from greenroom.semantic.query import Filter, SemanticQuery
 
 if TYPE_CHECKING:
@@ -97,7 +97,7 @@ class ConcertAIChatbot:
     ) -> dict[str, Any] | None:
         from greenroom.agent.charts import generate_visualization
 
-        return generate_visualization(data, chart_type)  # type: ignore[arg-type]
+        return generate_visualization(data, chart_type)
 
     def maintain_conversation_memory(self, session_id: str, interaction: dict[str, Any]) -> bool:
         """Store one turn (and count the actor's interests); False if memory failed."""
@@ -211,9 +211,10 @@ class ConcertAIChatbot:
     def _answer(self, turn: Plan, session: str) -> tuple[ChatResponse, dict[str, Any]]:
         assert turn.query is not None
         try:
-            started = time.perf_counter()
-            outcome = self.tool.run(turn.query.model_dump(mode="json"))
-            _ = time.perf_counter() - started
+            if turn.focus is not None:
+                result = self.tool.layer.share_of(turn.query, turn.focus)
+            else:
+                result = self.tool.run(turn.query.model_dump(mode="json")).data["result"]
         except UserError as exc:
             return ChatResponse(
                 session_id=session,
@@ -231,7 +232,6 @@ class ConcertAIChatbot:
                 answer=f"The query failed: {exc}",
                 interpretation=words.interpretation(turn.query, None, turn.notes),
             ), {"kind": "error"}
-        result: SemanticResult = outcome.data["result"]
         return self.render(turn, result, session), {
             "kind": "answer",
             "query": turn.query.model_dump(mode="json"),
@@ -245,33 +245,18 @@ class ConcertAIChatbot:
 
         query = result.query
         table = result.table
-        if turn.focus is not None:
-            import pyarrow.compute as pc
-
-            table = table.filter(
-                pc.is_in(
-                    table.column(turn.focus.dimension).cast("string"),
-                    value_set=_strings(turn.focus.values),
-                )
-            )
         rows = table.to_pylist()
         columns = table.column_names
         text = words.sentence(query, rows, result.period, result.previous_period)
-        if turn.focus is not None and rows and rows[0].get("share") is not None:
-            text = (
-                f"{words.label(rows[0][turn.focus.dimension])} made "
-                f"{words.fmt(rows[0]['share'], None, ratio=True)} of "
-                f"{words.get_catalog().metric(query.metrics[0]).label}"
-                f"{(' ' + words.scope(query, result.period)) if words.scope(query, result.period) else ''}"
-                f" ({words.fmt(rows[0][query.metrics[0]], words.get_catalog().metric(query.metrics[0]))})."
-            )
+        if turn.focus is not None:
+            text = words.share_sentence(query, turn.focus, rows, result.period)
         period_words = words.scope(query.with_changes(filters=()), result.period)
         chart = build_chart(
             columns,
             [[jsonable(v) for v in r.values()] for r in rows],
             dimensions=list(query.dimensions),
             metrics=list(query.metrics),
-            time_dimensions=[d for d in query.dimensions if words.get_catalog().dimension(d).time],
+            time_dimensions=[d for d in query.dimensions if get_catalog().dimension(d).time],
             comparison=query.compare is not None,
             share=query.share,
             chart_type=turn.chart or "auto",
@@ -289,9 +274,3 @@ class ConcertAIChatbot:
             chart=chart,
             suggestions=words.suggestions(query, period_words),
         )
-
-
-def _strings(values: tuple[Any, ...]) -> Any:
-    import pyarrow as pa
-
-    return pa.array([str(v) for v in values])

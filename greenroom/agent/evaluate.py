@@ -178,7 +178,7 @@ def _same(value: Any, gold: Any) -> bool:
     if gold is None:
         return value is None
     if isinstance(gold, bool) or isinstance(value, bool):
-        return value == gold
+        return bool(value == gold)
     if isinstance(gold, int | float | decimal.Decimal) and isinstance(
         value, int | float | decimal.Decimal
     ):

@@ -41,8 +41,9 @@ def propose(
             query = SemanticQuery.model_validate(proposal.query or {})
             layer.compile(query)  # unknown names, bad filters → UserError
             return Plan("query", query=query, notes=(f"planned by {provider.name}",))
-        kind = "refusal" if proposal.kind == "refusal" else "clarification"
-        return Plan(kind, message=proposal.message, suggestions=tuple(proposal.options))
+        if proposal.kind == "refusal":
+            return Plan("refusal", message=proposal.message)
+        return Plan("clarification", message=proposal.message, suggestions=tuple(proposal.options))
     except (ProviderError, ValidationError, UserError) as exc:
         log.info("model proposal not used (%s); the offline planner answers", exc)
         return None

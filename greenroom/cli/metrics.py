@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from greenroom.errors import UserError
+
+if TYPE_CHECKING:
+    from greenroom.semantic import Filter
+    from greenroom.semantic.query import Op
 
 app = typer.Typer(help="The semantic layer: metrics and dimensions.", no_args_is_help=True)
 
@@ -60,7 +64,7 @@ def query(
     from greenroom.config import get_settings
     from greenroom.governance.principals import governed_session
     from greenroom.lake import Lakehouse
-    from greenroom.semantic import Filter, Order, SemanticLayer, SemanticQuery
+    from greenroom.semantic import Order, SemanticLayer, SemanticQuery
 
     filters = [_filter(w) for w in (where or [])]
     q = SemanticQuery(
@@ -78,19 +82,18 @@ def query(
     else:
         typer.secho(result.compiled.display_sql, dim=True)
         print_table(result.table)
-    _ = Filter
 
 
-def _filter(text: str) -> object:
+def _filter(text: str) -> Filter:
     from greenroom.semantic import Filter
 
-    for op_text, op in (("!=", "ne"), ("=", "eq")):
+    for op_text, negated in (("!=", True), ("=", False)):
         if op_text in text:
             dim, _, raw = text.partition(op_text)
             values = tuple(v.strip() for v in raw.split(",") if v.strip())
             if not dim.strip() or not values:
                 break
-            if len(values) > 1:
-                op = "in" if op == "eq" else "not_in"
+            many = len(values) > 1
+            op: Op = ("not_in" if many else "ne") if negated else ("in" if many else "eq")
             return Filter(dimension=dim.strip(), op=op, values=values)
     raise UserError(f"filter `{text}` is not `dimension=value` (or `!=`, or `=a,b`)")

@@ -123,7 +123,7 @@ def _aggregate(
         )
     joins = [grain.joins[a] for a in grain.joins if a in needed]
     conditions: list[str] = []
-    if grain.default_filter and not any(d.name == "status" for d, _ in filters):
+    if grain.default_filter and not any(d.name == "status" for d in dims + [d for d, _ in filters]):
         conditions.append(grain.default_filter)
     if where:
         conditions.append(where)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from greenroom.semantic.catalog import Catalog, get_catalog
 from greenroom.semantic.compiler import CompiledQuery, compile_query, period_of
-from greenroom.semantic.query import SemanticQuery
+from greenroom.semantic.query import Filter, SemanticQuery
 from greenroom.semantic.timeexpr import previous_period, shift_year
 
 if TYPE_CHECKING:
@@ -55,6 +55,9 @@ class SemanticLayer:
         )
 
     def run(self, query: SemanticQuery) -> SemanticResult:
+        split = _membership_split(query, self.catalog)
+        if split is not None:
+            return self._run_each(query, *split)
         compiled = self.compile(query)
         table = self.reader.sql(compiled.sql, compiled.params)
         if query.compare is None:
@@ -68,6 +71,59 @@ class SemanticLayer:
         earlier = self.reader.sql(*_run_args(self.compile(query, period=before)))
         merged = _merge(table, earlier, list(query.dimensions), query.metrics[0])
         return SemanticResult(query, merged, compiled, span, before)
+
+    def share_of(self, query: SemanticQuery, part: Filter) -> SemanticResult:
+        """The first metric under `query` (which includes `part`) as a share of the same
+        metric without `part`: one row with the part, `<metric>_total` and `share`."""
+        import pyarrow as pa
+
+        whole_query = query.with_changes(filters=tuple(f for f in query.filters if f != part))
+        part_result = self.run(query)
+        whole = self.run(whole_query).table
+        metric = query.metrics[0]
+        value = _first(part_result.table, metric)
+        total = _first(whole, metric)
+        share = value / total if value is not None and total not in (None, 0) else None
+        table = pa.table({metric: [value], f"{metric}_total": [total], "share": [share]})
+        return SemanticResult(query, table, part_result.compiled, part_result.period)
+
+    def _run_each(self, query: SemanticQuery, dim: str, flt: Filter) -> SemanticResult:
+        """A breakdown by a membership dimension over chosen values ("metal vs punk"): one
+        query per value, each row labelled with its value (an artist of both counts in both)."""
+        import pyarrow as pa
+
+        parts = []
+        last: SemanticResult | None = None
+        for value in flt.values:
+            one = query.with_changes(
+                dimensions=tuple(d for d in query.dimensions if d != dim),
+                filters=tuple(
+                    Filter(dimension=dim, values=(value,)) if f == flt else f for f in query.filters
+                ),
+                order=tuple(o for o in query.order if o.by != dim),
+                limit=None,
+            )
+            last = self.run(one)
+            table = last.table
+            parts.append(table.add_column(0, dim, pa.array([value] * table.num_rows, pa.string())))
+        assert last is not None
+        table = pa.concat_tables(parts, promote_options="permissive")
+        return SemanticResult(query, table, last.compiled, last.period, last.previous_period)
+
+
+def _membership_split(query: SemanticQuery, catalog: Catalog) -> tuple[str, Filter] | None:
+    for flt in query.filters:
+        dim = catalog.dimensions.get(flt.dimension)
+        if dim is not None and dim.filter and flt.op == "in" and flt.dimension in query.dimensions:
+            return flt.dimension, flt
+    return None
+
+
+def _first(table: pa.Table, column: str) -> float | None:
+    if table.num_rows == 0:
+        return None
+    value = table.column(column)[0].as_py()
+    return None if value is None else float(value)
 
 
 def _run_args(compiled: CompiledQuery) -> tuple[str, list[object]]:

@@ -76,7 +76,9 @@ def check(message: str) -> Verdict | None:
             "I can only read data, never change or delete it; data changes go through the "
             f"pipeline. {CAN_DO}.",
         )
-    if tokens.has(*vocab.PII_PHRASES):
+    if tokens.has(*vocab.PII_PHRASES) or re.match(
+        r"(who|which people) (bought|purchased)", tokens.text()
+    ):
         return Verdict(
             "refusal",
             "I can't share personal data about customers (names, emails, birth dates, who "

@@ -19,7 +19,9 @@ from greenroom.agent.planner.lexicon import Entry, Lexicon, Mention
 from greenroom.agent.planner.parse import ChartType, Signals, parse
 from greenroom.agent.planner.text import Tokens
 from greenroom.semantic.catalog import get_catalog
-from greenroom.semantic.query import Filter, Order, SemanticQuery, TimeRange
+from greenroom.semantic.compiler import period_of
+from greenroom.semantic.query import Comparison, Filter, Order, SemanticQuery, TimeRange
+from greenroom.semantic.timeexpr import shift_year
 
 PlanKind = Literal["query", "clarification", "refusal", "why", "preference"]
 _LOCATION = {"venue", "city", "country", "venue_type"}
@@ -133,6 +135,8 @@ def _fresh(sig: Signals) -> Built | Plan:
     filters, dims, notes = _filters(sig, sig.mentions)
     dims = _merge_dims(list(sig.dimensions), dims)
     if not metrics:
+        if not (sig.mentions or sig.dimensions or sig.direction):
+            return _nothing_found(sig.tokens)
         return _which_metric(sig, filters, dims)
     return _finish(sig, metrics, dims, filters, notes)
 
@@ -169,6 +173,11 @@ def _followup(sig: Signals, previous: SemanticQuery) -> Built | Plan:
     dims = _merge_dims(dims, implied_dims)
     sig_time = sig.time
     time = sig_time.time if (sig_time.time or sig_time.years) else previous.time
+    span = period_of(previous, sig_time.today)
+    if sig_time.shift_back and span is not None and not sig_time.time:
+        start, end = shift_year(*span)
+        time = TimeRange(start=start, end=end, label="the same period a year earlier")
+        sig.time.compare = None
     base = previous.model_copy(
         update={"time": time, "compare": previous.compare if not sig_time.time else None}
     )
@@ -196,22 +205,35 @@ def _finish(
         if sig.time.compare
         else (base.compare if base and not sig.time.time else None)
     )
+    if sig.time.breakdown is not None:
+        unit, numbers = sig.time.breakdown
+        filters = [*filters, Filter(dimension=unit, op="in", values=tuple(numbers))]
+        dims = _merge_dims(dims, [unit])
+    years = sig.time.years
+    if len(years) == 2 and years[1] == years[0] + 1 and sig.time.growth:
+        time = TimeRange(
+            start=dt.date(years[1], 1, 1), end=dt.date(years[1] + 1, 1, 1), label=str(years[1])
+        )
+        compare = Comparison(kind="previous_period")
+        sig.time.years = []
     if sig.time.years:
         filters = [f for f in filters if f.dimension != "year"]
         filters.append(Filter(dimension="year", op="in", values=tuple(sig.time.years)))
         dims = _merge_dims(dims, ["year"])
         time = None
         compare = None
+    if (
+        compare is not None
+        and not sig.time.explicit_compare
+        and any(catalog.dimension(d).time for d in dims)
+    ):
+        compare = None
     if compare is not None and time is None:
         time = TimeRange(relative="last_year", label="last year")
     focus = None
     share = sig.share or (base.share if base and not sig.dimensions else False)
     if sig.share and not dims:
-        target = next((f for f in filters if f.op == "eq"), None)
-        if target is not None:
-            filters = [f for f in filters if f is not target]
-            dims = [target.dimension]
-            focus = target
+        focus = _focus(sig, filters)
     order: tuple[Order, ...] = base.order if base else ()
     limit = base.limit if base else None
     if sig.direction or (sig.limit and dims):
@@ -242,6 +264,29 @@ def _finish(
         share=share and bool(dims),
     )
     return query, notes, focus
+
+
+def _focus(sig: Signals, filters: list[Filter]) -> Filter | None:
+    """The part of a "share of …" question: the filter named last ("… came from online")."""
+    eq = [f for f in filters if f.op == "eq" and f.dimension not in ("status",)]
+    if not eq:
+        return None
+    last = max(
+        (
+            m
+            for m in sig.mentions
+            if any(
+                e.dimension == eq[0].dimension or any(e.dimension == f.dimension for f in eq)
+                for e in m.entries
+            )
+        ),
+        key=lambda m: m.start,
+        default=None,
+    )
+    if last is None:
+        return eq[-1]
+    dims_of_last = {e.dimension for e in last.entries}
+    return next((f for f in eq if f.dimension in dims_of_last), eq[-1])
 
 
 def _which_metric(sig: Signals, filters: list[Filter], dims: list[str]) -> Plan:

@@ -118,6 +118,10 @@ class Signals:
             or self.time.years
             or self.chart
             or self.why
+            or self.limit
+            or self.direction
+            or self.time.shift_back
+            or self.time.periods
         )
 
 
@@ -160,8 +164,10 @@ def _dimensions(sig: Signals, reserved: set[int]) -> None:
             reserved.add(at)
     if sig.tokens.has("over time"):
         sig.dimensions.append("year")
+    named = {i for m in sig.mentions for i in range(m.start, m.end)}
     for start, end, text, dim in _find_phrases(sig.tokens, vocab.DIMENSION_PHRASES, reserved):
-        before = w[max(0, start - 3) : start]
+        # "top 5 metal artists", "which German venues": look past the names before the noun
+        before = tuple(w[i] for i in range(start) if i not in named)[-3:]
         cue = _group_cue(before)
         if dim == "weekday" and text == "day" and not cue:
             continue
@@ -309,7 +315,21 @@ def _ranking(sig: Signals) -> None:
 
 def _cues(sig: Signals) -> None:
     t = sig.tokens
-    sig.share = t.has("share", "percentage", "percent", "proportion", "fraction", "what part")
+    sig.share = t.has(
+        "share",
+        "percentage",
+        "percent",
+        "proportion",
+        "fraction",
+        "what part",
+        "account for",
+        "accounts for",
+        "how much of",
+        "portion",
+        "contribution",
+        "contribute",
+        "contributed",
+    )
     sig.why = t.has(
         "why", "what caused", "what drove", "explain", "reason", "reasons", "what happened"
     )

@@ -29,6 +29,33 @@ _ORDINAL_Q = {
 }
 _MONTH_ABBR = {m[:3]: i + 1 for i, m in enumerate(MONTHS)} | {"sept": 9}
 _UNITS = ("year", "quarter", "month")
+_GROWTH = (
+    "than",
+    "how much more",
+    "how many more",
+    "growth",
+    "grow",
+    "grew",
+    "grown",
+    "change",
+    "changed",
+    "increase",
+    "increased",
+    "decrease",
+    "decreased",
+    "decline",
+    "declined",
+    "more than",
+    "less than",
+    "fewer than",
+    "difference",
+    "drop",
+    "dropped",
+    "rise",
+    "rose",
+    "up from",
+    "down from",
+)
 _YEAR = re.compile(r"(19|20)\d\d")
 _NUMBER_WORDS = {
     "one": 1,
@@ -55,17 +82,37 @@ class TimeSignals:
     years: list[int] = field(default_factory=list)
     """Two or more years compared side by side ("2024 vs 2025")."""
     used: set[int] = field(default_factory=set)
+    growth: bool = False
+    """A growth cue ("grow", "change", "more than"): two adjacent years compare as one row."""
+    explicit_compare: bool = False
+    """A named comparison ("compared with last year"), kept even beside a time breakdown."""
+    shift_back: bool = False
+    """"same period last year" / "the year before" alone: a follow-up moves its period back."""
+    today: dt.date = dt.date(2026, 6, 30)
+    periods: list[tuple[str, int, int]] = field(default_factory=list)
+    """Quarters named side by side ("Q1 2025 and Q2 2025"): (unit, year, n)."""
+    breakdown: tuple[str, list[int]] | None = None
+    """Those quarters as a breakdown: the unit and its numbers."""
 
 
 def parse_time(tokens: Tokens, today: dt.date) -> TimeSignals:
-    out = TimeSignals()
+    out = TimeSignals(today=today)
     w = tokens.items
     _comparisons(tokens, out)
     i = 0
     while i < len(w):
         step = _at(w, i, today, out)
         i += max(step, 1)
-    years = [int(t) for t in w if _YEAR.fullmatch(t)]
+    if len(out.periods) >= 2 and len({(u, y) for u, y, _ in out.periods}) == 1:
+        unit, year, _ = out.periods[0]
+        numbers = sorted({n for _, _, n in out.periods})
+        start, _ = quarter_range(year, numbers[0])
+        _, end = quarter_range(year, numbers[-1])
+        out.time = TimeRange(start=start, end=end, label=f"Q{numbers[0]}–Q{numbers[-1]} {year}")
+        out.breakdown = (unit, numbers)
+        return out
+    out.periods = []
+    years = [int(t) for t in w if _YEAR.fullmatch(t) and w.index(t) not in out.used]
     if out.time is None and len(set(years)) >= 2:
         _many_years(tokens, sorted(set(years)), out)
     elif out.time is None and len(years) == 1:
@@ -77,20 +124,24 @@ def parse_time(tokens: Tokens, today: dt.date) -> TimeSignals:
 
 def _at(w: tuple[str, ...], i: int, today: dt.date, out: TimeSignals) -> int:
     """Try the phrases that start at token `i`; the number of tokens used (0: none)."""
+    if i in out.used:
+        return 0
     word = w[i]
     nxt = w[i + 1] if i + 1 < len(w) else ""
     after = w[i + 2] if i + 2 < len(w) else ""
-    if out.time is not None:
-        return 0
     quarter = _quarter_at(w, i)
     if quarter:
         q, used = quarter
         given = _year_after(w, i + used)
         year = given or _latest_year(today, 3 * q - 2)
         start, end = quarter_range(year, q)
-        out.time = TimeRange(start=start, end=end, label=f"Q{q} {year}")
+        out.periods.append(("quarter", year, q))
+        if out.time is None:
+            out.time = TimeRange(start=start, end=end, label=f"Q{q} {year}")
         out.used.update(range(i, i + used + (1 + _of(w, i + used) if given else 0)))
         return used
+    if out.time is not None:
+        return 0
     month = _month(word)
     if month and (
         w[i - 1 : i] in (("in",), ("of",), ("for",), ("during",), ("since",))
@@ -160,6 +211,7 @@ def _at(w: tuple[str, ...], i: int, today: dt.date, out: TimeSignals) -> int:
         return 1
     if (
         word in ("between", "from")
+        and not out.growth
         and _YEAR.fullmatch(nxt)
         and after in ("and", "to", "until", "through")
         and i + 3 < len(w)
@@ -212,21 +264,11 @@ def _comparisons(tokens: Tokens, out: TimeSignals) -> None:
                 out.compare = Comparison(
                     kind="year_ago" if kind == "year_ago" else "previous_period"
                 )
+                out.explicit_compare = True
+                out.shift_back = p in ("same period last year", "the year before", "a year earlier")
                 out.used.update(range(at, at + len(p.split())))
-    if out.compare is None and tokens.has(
-        "growth",
-        "grow",
-        "grew",
-        "grown",
-        "change",
-        "changed",
-        "increase",
-        "increased",
-        "decrease",
-        "decreased",
-        "decline",
-        "declined",
-    ):
+    out.growth = tokens.has(*_GROWTH)
+    if out.compare is None and out.growth:
         out.compare = Comparison(kind="previous_period")
 
 

@@ -153,7 +153,8 @@ def test_share(lexicon: Lexicon) -> None:
     share = q(lexicon, "share of revenue by channel")
     assert share.share and share.dimensions == ("channel",)
     one = ask(lexicon, "what share of revenue came from online sales")
-    assert one.query is not None and one.query.share and one.focus is not None
+    assert one.query is not None and one.focus is not None
+    assert (one.focus.dimension, one.focus.values) == ("channel", ("online",))
 
 
 def test_followups_read_against_the_previous_turn(lexicon: Lexicon) -> None:
