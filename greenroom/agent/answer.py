@@ -18,9 +18,9 @@ _PREPOSITION = {
     "city": "in",
     "country": "in",
     "venue_type": "at",
-    "price_tier": "in tier",
+    "price_tier": "for",
     "customer_segment": "for segment",
-    "channel": "sold",
+    "channel": "",
     "status": "for",
     "growth_trend": "with trend",
     "year": "in",
@@ -28,12 +28,27 @@ _PREPOSITION = {
     "month": "in month",
     "weekday": "on",
 }
+_CHANNEL = {
+    "box_office": "at the box office",
+    "online": "online",
+    "stream": "through the live stream",
+}
 _PLURAL_VALUE = {
     "arena": "arenas",
     "theater": "theaters",
     "club": "clubs",
     "outdoor": "outdoor venues",
 }
+
+
+def _country_name(code: str) -> str:
+    from greenroom import reference
+
+    table = reference.load("countries")
+    names = dict(
+        zip(table.column("iso2").to_pylist(), table.column("name").to_pylist(), strict=True)
+    )
+    return str(names.get(code, code))
 
 
 def number(value: Any) -> float | None:
@@ -102,6 +117,12 @@ def _filter_words(flt: Filter) -> str:
         values = [_PLURAL_VALUE.get(v, v) for v in values]
     if flt.dimension == "genre":
         values = [f"{v} artists" for v in values]
+    if flt.dimension == "channel":
+        values = [_CHANNEL.get(v, v) for v in values]
+    if flt.dimension == "country":
+        values = [_country_name(v) for v in values]
+    if flt.dimension == "price_tier":
+        values = [f"{v} tickets" for v in values]
     joined = values[0] if len(values) == 1 else ", ".join(values[:-1]) + " or " + values[-1]
     if flt.op in ("ne", "not_in"):
         return f"excluding {dim.label} {joined}"
@@ -109,7 +130,7 @@ def _filter_words(flt: Filter) -> str:
         return f"with {dim.label} {flt.op} {joined}"
     if flt.dimension == "status":
         return f"for {joined} concerts"
-    return f"{_PREPOSITION.get(flt.dimension, 'for')} {joined}"
+    return f"{_PREPOSITION.get(flt.dimension, 'for')} {joined}".strip()
 
 
 def interpretation(

@@ -167,8 +167,14 @@ def _dimensions(sig: Signals, reserved: set[int]) -> None:
     named = {i for m in sig.mentions for i in range(m.start, m.end)}
     for start, end, text, dim in _find_phrases(sig.tokens, vocab.DIMENSION_PHRASES, reserved):
         # "top 5 metal artists", "which German venues": look past the names before the noun
+        raw = w[max(0, start - 3) : start]
         before = tuple(w[i] for i in range(start) if i not in named)[-3:]
-        cue = _group_cue(before)
+        skipped = before != raw
+        cue = _group_cue(raw) or (skipped and _rank_cue(before))
+        if not cue and len(raw) >= 2 and raw[-1] in _ADJECTIVES and _rank_cue(raw[:-1]):
+            cue = True  # "worst performing city", "best selling artist"
+        if not cue and raw and raw[-1] == "and" and sig.dimensions:
+            cue = True  # "by month and channel"
         if dim == "weekday" and text == "day" and not cue:
             continue
         if cue:
@@ -187,6 +193,20 @@ def _dimensions(sig: Signals, reserved: set[int]) -> None:
         ):
             sig.dimensions.append(dim)
             reserved.update(range(start, end))
+
+
+_ADJECTIVES = frozenset({"performing", "selling", "earning", "grossing", "attended", "visited"})
+
+
+def _rank_cue(before: tuple[str, ...]) -> bool:
+    """A ranking before a noun: "top 5", "which 3", "best", "most popular"."""
+    if not before:
+        return False
+    last = before[-1]
+    ranks = (*vocab.UP_WORDS, *vocab.DOWN_WORDS, "which", "what")
+    if last in ranks or last in ("popular", "profitable", "successful", "busiest"):
+        return True
+    return (last.isdigit() or last in _NUMBER_WORDS) and len(before) >= 2 and before[-2] in ranks
 
 
 def _group_cue(before: tuple[str, ...]) -> bool:
@@ -258,6 +278,8 @@ def _metrics(sig: Signals, reserved: set[int]) -> None:
         if text in ("make", "made") and not sig.how_much:
             continue
         is_weak = metric in vocab.WEAK_METRICS or text in _WEAK_WORDS
+        if sig.how_much and text in ("ticket", "tickets"):
+            is_weak = True  # "how much did fans spend on tickets": money, not a count
         (weak if is_weak else strong).append(metric)
     sig.metrics = list(dict.fromkeys(strong)) or list(dict.fromkeys(weak))[:1]
     if len(sig.metrics) > 1 and not sig.tokens.has(

@@ -106,9 +106,14 @@ def parse_time(tokens: Tokens, today: dt.date) -> TimeSignals:
     if len(out.periods) >= 2 and len({(u, y) for u, y, _ in out.periods}) == 1:
         unit, year, _ = out.periods[0]
         numbers = sorted({n for _, _, n in out.periods})
-        start, _ = quarter_range(year, numbers[0])
-        _, end = quarter_range(year, numbers[-1])
-        out.time = TimeRange(start=start, end=end, label=f"Q{numbers[0]}–Q{numbers[-1]} {year}")
+        span = quarter_range if unit == "quarter" else month_range
+        start, end = span(year, numbers[0])[0], span(year, numbers[-1])[1]
+        first, last = (
+            (f"Q{numbers[0]}", f"Q{numbers[-1]}")
+            if unit == "quarter"
+            else (MONTHS[numbers[0] - 1].title(), MONTHS[numbers[-1] - 1].title())
+        )
+        out.time = TimeRange(start=start, end=end, label=f"{first}–{last} {year}")
         out.breakdown = (unit, numbers)
         return out
     out.periods = []
@@ -140,25 +145,32 @@ def _at(w: tuple[str, ...], i: int, today: dt.date, out: TimeSignals) -> int:
             out.time = TimeRange(start=start, end=end, label=f"Q{q} {year}")
         out.used.update(range(i, i + used + (1 + _of(w, i + used) if given else 0)))
         return used
-    if out.time is not None:
-        return 0
     month = _month(word)
+    pair_year = _pair_year(w, i)
     if month and (
         w[i - 1 : i] in (("in",), ("of",), ("for",), ("during",), ("since",))
         or _year_after(w, i + 1)
+        or pair_year
+        or (i > 1 and w[i - 1] in _CONNECTORS and _month(w[i - 2]))
     ):
         if i > 0 and w[i - 1] == "since":
-            out.time = TimeRange(
-                relative=f"since_{MONTHS[month - 1]}", label=f"since {MONTHS[month - 1].title()}"
-            )
-            out.used.update({i - 1, i})
+            if out.time is None:
+                out.time = TimeRange(
+                    relative=f"since_{MONTHS[month - 1]}",
+                    label=f"since {MONTHS[month - 1].title()}",
+                )
+                out.used.update({i - 1, i})
             return 1
         given = _year_after(w, i + 1)
-        year = given or _latest_year(today, month)
+        year = given or pair_year or _latest_year(today, month)
         start, end = month_range(year, month)
-        out.time = TimeRange(start=start, end=end, label=f"{MONTHS[month - 1].title()} {year}")
+        out.periods.append(("month", year, month))
+        if out.time is None:
+            out.time = TimeRange(start=start, end=end, label=f"{MONTHS[month - 1].title()} {year}")
         out.used.update(range(i, i + 1 + (1 + _of(w, i + 1) if given else 0)))
         return 1
+    if out.time is not None:
+        return 0
     if (
         word in ("last", "past", "previous", "prior")
         and _count(nxt)
@@ -275,6 +287,16 @@ def _comparisons(tokens: Tokens, out: TimeSignals) -> None:
 def _many_years(tokens: Tokens, years: list[int], out: TimeSignals) -> None:
     out.years = years
     out.used.update(i for i, t in enumerate(tokens.items) if _YEAR.fullmatch(t))
+
+
+_CONNECTORS = ("vs", "versus", "and", "or", "to", "against")
+
+
+def _pair_year(w: tuple[str, ...], i: int) -> int | None:
+    """The year after the second of two months named together ("March vs April 2026")."""
+    if i + 2 < len(w) and w[i + 1] in _CONNECTORS and _month(w[i + 2]):
+        return _year_after(w, i + 3)
+    return None
 
 
 def _quarter_at(w: tuple[str, ...], i: int) -> tuple[int, int] | None:
