@@ -8,31 +8,60 @@ Two audiences, two branches (as pydantic-ai's ``UserError`` / ``AgentRunError``)
   retry can help by inheriting :class:`TransientError` or :class:`TerminalError`; the
   pipeline runner decides retries from the type, never from message text.
 
-Messages name the thing in backticks and say what to do next.
+Messages name the thing in backticks and say what to do next. Every class carries a stable
+``code`` (snake_case, never renamed) so the CLI, the API and the chat report the same
+thing; subclasses refine it, and ``error_payload`` gives the code, the message and the data.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 
 class GreenroomError(Exception):
     """Root of all greenroom errors. ``str(err)`` is one line a person can act on."""
 
+    code = "greenroom_error"
+    category = "internal"
+
+    def error_payload(self) -> dict[str, Any]:
+        """The code, the category, the message, and the error's public data attributes."""
+        data = {
+            k: v
+            for k, v in vars(self).items()
+            if not k.startswith("_") and isinstance(v, str | int | float | bool | list | tuple)
+        }
+        return {"code": self.code, "category": self.category, "message": str(self), "data": data}
+
 
 class UserError(GreenroomError):
     """Misuse or configuration: the input must change before a retry can succeed."""
+
+    code = "invalid_request"
+    category = "user"
 
 
 class ConfigError(UserError):
     """Settings are missing, malformed, or point somewhere unusable."""
 
+    code = "config_invalid"
+    category = "configuration"
+
 
 class RuntimeFailure(GreenroomError):
     """Valid work that failed while running."""
+
+    code = "runtime_failure"
+    category = "runtime"
 
 
 class TransientError(RuntimeFailure):
     """A failure that may pass if retried (a lock, a timeout, a 5xx)."""
 
+    code = "transient_failure"
+
 
 class TerminalError(RuntimeFailure):
     """A failure that retrying will not fix."""
+
+    code = "terminal_failure"

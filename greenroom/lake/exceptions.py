@@ -12,9 +12,13 @@ from greenroom.errors import ConfigError, TerminalError, TransientError, UserErr
 class HomeError(ConfigError):
     """The greenroom home is missing, not writable, or built by an incompatible layout."""
 
+    code = "home_invalid"
+
 
 class TableNotFoundError(UserError):
     """A table named by the caller does not exist in the catalog."""
+
+    code = "table_not_found"
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -24,9 +28,13 @@ class TableNotFoundError(UserError):
 class InvalidTableNameError(UserError):
     """A table name is not of the form `namespace.table` with a known namespace."""
 
+    code = "table_name_invalid"
+
 
 class SchemaMismatchError(UserError):
     """Data given to a write does not fit the table's schema."""
+
+    code = "schema_mismatch"
 
     def __init__(self, table: str, column: str, problem: str) -> None:
         self.table = table
@@ -40,9 +48,13 @@ class SchemaMismatchError(UserError):
 class InvalidFilterError(UserError):
     """A `where` row filter could not be parsed or bound to the table's columns."""
 
+    code = "filter_invalid"
+
 
 class SnapshotNotFoundError(UserError):
     """Time travel asked for a snapshot id or a timestamp the table does not have."""
+
+    code = "snapshot_not_found"
 
 
 _QUERY_HINT = "check the column and table names; `DESCRIBE ns.table` lists a table's columns"
@@ -54,6 +66,8 @@ _QUERY_HINT = "check the column and table names; `DESCRIBE ns.table` lists a tab
 class QueryError(UserError):
     """SQL that the engine could not parse or bind. Carries the SQL and the engine message."""
 
+    code = "query_invalid"
+
     def __init__(self, message: str, sql: str, hint: str | None = None) -> None:
         self.sql = sql
         self.engine_message = message
@@ -63,26 +77,40 @@ class QueryError(UserError):
 class ReadOnlyError(UserError):
     """A statement other than a query was sent to the read-only session."""
 
+    code = "read_only"
+
 
 class CommitConflictError(TransientError):
     """A commit kept losing to concurrent writers; retrying the whole write may succeed."""
+
+    code = "commit_conflict"
 
 
 class LakeUnavailableError(TransientError):
     """The catalog or the warehouse could not be reached (locked, offline, unreachable)."""
 
+    code = "lake_unavailable"
+
 
 class ColumnNotFoundError(UserError):
     """A column named by the caller is not in the table."""
+
+    code = "column_not_found"
 
 
 class InvalidPartitionError(UserError):
     """A `partition_by` item names an unknown column or transform."""
 
+    code = "partition_invalid"
+
 
 class AccessDeniedError(QueryError):
     """A query tried to reach files or settings outside the lake."""
 
+    code = "access_denied"
+
 
 class QueryFailedError(TerminalError):
     """A valid query failed while running (out of memory, unreadable data file)."""
+
+    code = "query_failed"
