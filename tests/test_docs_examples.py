@@ -33,7 +33,9 @@ def run(command: str, home: Path, tmp: Path) -> subprocess.CompletedProcess[str]
     argv = [sys.executable, "-m", "greenroom", *shlex.split(command)[1:]]
     argv = [a.replace("/tmp/world", str(tmp / "world")) for a in argv]
     env = {**os.environ, "GREENROOM_HOME": str(home)}
-    return subprocess.run(argv, capture_output=True, text=True, env=env, timeout=300, check=False)
+    return subprocess.run(
+        argv, capture_output=True, text=True, env=env, timeout=300, check=False, cwd=ROOT
+    )
 
 
 @pytest.fixture(scope="module")
