@@ -131,7 +131,7 @@ class _Layout:
             out.add_column(
                 header,
                 width=self.width_of.get(i),
-                no_wrap=i == 0 and not self.fold_all,
+                no_wrap=i == 0 and not self.fold_all and self.width_of.get(0, 0) <= NAME_WIDTH,
                 overflow="fold",
                 justify="right" if self.right[i] else "left",
             )
@@ -163,9 +163,9 @@ def _layout(
         values = [row[i] for row in rows if row[i] is not None]
         texts = [row[j] for row in cells]
         number = bool(values) and all(_is_number(v) for v in values) and not _is_label(columns[i])
-        solid = j == 0 or number or _is_label(columns[i])
-        solid = solid or (bool(values) and all(isinstance(v, dt.datetime) for v in values))
         widest = max((cell_len(t) for t in texts), default=1)
+        solid = (j == 0 and widest <= NAME_WIDTH) or number or _is_label(columns[i])
+        solid = solid or (bool(values) and all(isinstance(v, dt.datetime) for v in values))
         words = max((cell_len(w) for t in texts for w in t.split()), default=1)
         natural.append(max(widest, cell_len(headers[j])))
         floor.append(max(widest if solid else words, *(cell_len(w) for w in headers[j].split())))

@@ -94,6 +94,14 @@ def _read_layout(marker: Path) -> object:
 
 def _write_marker(marker: Path) -> None:
     body = json.dumps({"layout": LAYOUT_VERSION, "greenroom": __version__}, indent=2) + "\n"
-    tmp = marker.with_suffix(".json.tmp")
-    tmp.write_text(body, encoding="utf-8")
-    os.replace(tmp, marker)  # atomic: a concurrent reader sees no half-written marker
+    # A temporary file of its own per writer: processes creating the same fresh home at
+    # once each replace the marker with identical content instead of racing for one tmp.
+    fd, tmp = tempfile.mkstemp(prefix=f".{MARKER_NAME}.", suffix=".tmp", dir=marker.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(body)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; the marker is not
+        os.replace(tmp, marker)  # atomic: a concurrent reader sees no half-written marker
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

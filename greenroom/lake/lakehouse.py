@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from contextlib import suppress
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, TypeVar
@@ -16,13 +15,14 @@ from typing import TYPE_CHECKING, TypeVar
 import pyarrow as pa
 from pyiceberg.catalog import Catalog
 from pyiceberg.exceptions import (
+    CommitFailedException,
     NamespaceAlreadyExistsError,
     NoSuchNamespaceError,
     NoSuchTableError,
     TableAlreadyExistsError,
 )
 from pyiceberg.table import Table
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from greenroom.config import Settings, get_settings
 from greenroom.lake import _writes
@@ -84,8 +84,20 @@ class Lakehouse:
 
     def _ensure_namespaces(self) -> None:
         for ns in NAMESPACES:
-            with suppress(NamespaceAlreadyExistsError):  # a concurrent creator won
-                _guard("the catalog", partial(self.catalog.create_namespace_if_not_exists, ns))
+            self._ensure_namespace(ns)
+
+    def _ensure_namespace(self, ns: str) -> None:
+        """Create namespace `ns` unless it exists; losing a race to create it is success.
+
+        pyiceberg's SQL catalog checks, then inserts: a concurrent creator between the two
+        makes the insert fail on the unique key (`IntegrityError`), not with
+        `NamespaceAlreadyExistsError`.
+        """
+        try:
+            _guard("the catalog", partial(self.catalog.create_namespace_if_not_exists, ns))
+        except (NamespaceAlreadyExistsError, IntegrityError):
+            if not _guard("the catalog", partial(self.catalog.namespace_exists, ns)):
+                raise
 
     # ---- tables -------------------------------------------------------------------------
 
@@ -143,29 +155,45 @@ class Lakehouse:
         storable = iceberg_compatible_schema(schema)
 
         def _create() -> None:
-            self.catalog.create_namespace_if_not_exists(ident[0])
             txn = self.catalog.create_table_transaction(ident, schema=storable, properties=props)
             if partition_by:
                 add_partition_fields(txn, name, partition_by)
             txn.commit_transaction()
 
-        with suppress(TableAlreadyExistsError):  # a concurrent creator won
+        self._ensure_namespace(ident[0])
+        try:
             _guard(name, _create)
+        except (TableAlreadyExistsError, CommitFailedException):
+            # A concurrent creator won: the insert hit the unique key, or the commit found
+            # the table there (pyiceberg's "Table already exists"). Go on with its table,
+            # as if it had existed before.
+            if not self.exists(name):
+                raise
+            if evolve:
+                self._add_missing_columns(name, schema)
 
     def _add_missing_columns(self, name: str, schema: pa.Schema) -> None:
-        table = self.load_table(name)
-        have = {f.name for f in table.schema().fields}
-        new = [
-            f.with_nullable(True) for f in iceberg_compatible_schema(schema) if f.name not in have
-        ]
-        if not new:
-            return
+        """Add the columns of `schema` that `name` lacks; a concurrent writer adding them
+        (or changing the schema) first makes the commit fail, and the retry sees them."""
 
-        def _evolve() -> None:
-            with table.update_schema() as update:
-                update.union_by_name(pa.schema(new))
+        def attempt() -> None:
+            table = self.load_table(name)
+            have = {f.name for f in table.schema().fields}
+            new = [
+                f.with_nullable(True)
+                for f in iceberg_compatible_schema(schema)
+                if f.name not in have
+            ]
+            if not new:
+                return
 
-        _guard(name, _evolve)
+            def _evolve() -> None:
+                with table.update_schema() as update:
+                    update.union_by_name(pa.schema(new))
+
+            _guard(name, _evolve)
+
+        _writes.with_retries(name, True, attempt)
 
     def drop_table(self, name: str) -> None:
         """Remove `name` from the catalog (its files stay until cleaned up)."""

@@ -2,16 +2,23 @@
 
 SQLite serialises writers with a file lock; the connection gets a busy timeout so a
 writer waits for the lock instead of failing at once with "database is locked".
+
+pyiceberg creates the catalog's own tables on first use by checking, then creating: two
+processes opening a fresh home at once can both see them missing, and the slower one
+fails with "table iceberg_tables already exists". Opening the catalog again then finds
+the tables, so that failure is retried.
 """
 
 from __future__ import annotations
 
 from pyiceberg.catalog.sql import SqlCatalog
+from sqlalchemy.exc import OperationalError
 
 from greenroom.config import Settings
 
 CATALOG_NAME = "greenroom"
 SQLITE_BUSY_TIMEOUT_S = 30
+BOOTSTRAP_ATTEMPTS = 5
 
 
 def sql_catalog(settings: Settings) -> SqlCatalog:
@@ -19,12 +26,23 @@ def sql_catalog(settings: Settings) -> SqlCatalog:
     if uri.startswith("sqlite"):
         # the warehouse directory must exist before the first table is written
         settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
-    return SqlCatalog(
-        CATALOG_NAME,
-        uri=uri,
-        warehouse=settings.warehouse,
-        init_catalog_tables="true",
-    )
+    for attempt in range(1, BOOTSTRAP_ATTEMPTS + 1):
+        try:
+            return SqlCatalog(
+                CATALOG_NAME,
+                uri=uri,
+                warehouse=settings.warehouse,
+                init_catalog_tables="true",
+            )
+        except OperationalError as exc:
+            if attempt == BOOTSTRAP_ATTEMPTS or not lost_bootstrap_race(exc):
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def lost_bootstrap_race(exc: OperationalError) -> bool:
+    """Whether `exc` says a concurrent process created the catalog's tables first."""
+    return "already exists" in str(exc.orig or exc)
 
 
 def with_busy_timeout(uri: str, seconds: int = SQLITE_BUSY_TIMEOUT_S) -> str:
