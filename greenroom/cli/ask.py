@@ -73,6 +73,9 @@ def chat(
             show(response)
 
 
+_RATIOS = {"share", "growth", "attendance_rate", "attendance_rate_previous"}
+
+
 def show(response: ChatResponse) -> None:
     """A readable answer: the sentence, how it was read, a small table, suggestions."""
     from greenroom.cli._output import print_rows
@@ -85,7 +88,16 @@ def show(response: ChatResponse) -> None:
         and response.result.rows
         and (len(response.result.rows) > 1 or len(response.result.columns) > 1)
     ):
-        print_rows(response.result.columns, response.result.rows[:15])
+        columns = response.result.columns
+        ratios = {i for i, c in enumerate(columns) if c in _RATIOS}
+        rows = [
+            [
+                f"{v * 100:.1f}%" if i in ratios and isinstance(v, int | float) else v
+                for i, v in enumerate(row)
+            ]
+            for row in response.result.rows[:15]
+        ]
+        print_rows(columns, rows)
         if len(response.result.rows) > 15:
             typer.echo(f"  … {len(response.result.rows) - 15:,} more rows (use --json for all)")
     if response.suggestions:
