@@ -21,6 +21,7 @@ OUT = ROOT / "bench-out"
 SETS = {
     "chat_dev": ROOT.parent / "shared" / "eval" / "chat_dev.yaml",
     "coverage": ROOT / "tests" / "agent" / "fixtures" / "chat_coverage.yaml",
+    "paraphrases": ROOT / "tests" / "agent" / "fixtures" / "chat_paraphrases.yaml",
 }
 TARGET_P95_MS = {"demo": 300, "sf1": 1000}
 

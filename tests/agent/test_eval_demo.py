@@ -15,7 +15,7 @@ from tests.conftest import BuiltWorld
 pytestmark = pytest.mark.slow
 
 DEV = Path(__file__).parents[3] / "shared" / "eval" / "chat_dev.yaml"
-COVERAGE = Path(__file__).parent / "fixtures" / "chat_coverage.yaml"
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def _run(world: BuiltWorld, path: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
@@ -35,8 +35,11 @@ def test_chat_dev_set(demo_world: BuiltWorld, tmp_path: Path) -> None:
     assert report.confidently_wrong <= 1, failures
 
 
-def test_coverage_set(demo_world: BuiltWorld, tmp_path: Path) -> None:
-    report = _run(demo_world, COVERAGE, tmp_path)
+@pytest.mark.parametrize("name", ["chat_coverage.yaml", "chat_paraphrases.yaml"])
+def test_our_own_sets(demo_world: BuiltWorld, tmp_path: Path, name: str) -> None:
+    """Two sets of our own: every phrasing family we support (coverage), and paraphrases
+    written blind to the planner's vocabulary (paraphrases)."""
+    report = _run(demo_world, FIXTURES / name, tmp_path)
     failures = [(r.case, r.turn, r.question, r.reason) for r in report.results if not r.ok]
     assert report.accuracy >= 0.9, failures
     assert report.confidently_wrong <= 0.03 * len(report.results), failures

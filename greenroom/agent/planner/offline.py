@@ -112,7 +112,10 @@ def plan(message: str, lexicon: Lexicon, today: dt.date, context: Context | None
         return built
     query, notes, focus = built
     query, pref_notes = _apply_preferences(query, ctx.preferences)
-    return Plan("query", query=query, notes=notes + pref_notes, chart=sig.chart, focus=focus)
+    spelled = tuple(f"read \u201c{typo}\u201d as {word}" for typo, word in sig.corrected)
+    return Plan(
+        "query", query=query, notes=spelled + notes + pref_notes, chart=sig.chart, focus=focus
+    )
 
 
 _STARTERS = (
@@ -238,7 +241,8 @@ def _finish(
     limit = base.limit if base else None
     if sig.direction or (sig.limit and dims):
         if not dims and sig.tokens.has("who"):
-            dims = ["artist"]
+            dims = ["artist"]  # "who sold the most": one artist unless a number says more
+            sig.plural = bool(sig.limit and sig.limit > 1)
         if dims:
             metric = catalog.metric(metrics[0])
             up = (sig.direction or "up") == "up"

@@ -106,6 +106,8 @@ class Signals:
     versus: bool = False
     followup_cue: bool = False
     how_much: bool = False
+    corrected: tuple[tuple[str, str], ...] = ()
+    """Planner words read through a typo: ("revnue", "revenue")."""
 
     @property
     def empty(self) -> bool:
@@ -126,16 +128,49 @@ class Signals:
 
 
 def parse(message: str, lexicon: Lexicon, today: dt.date) -> Signals:
-    tokens = Tokens.of(message)
+    tokens, corrected = _spelled(Tokens.of(message), lexicon)
     time = parse_time(tokens, today)
     mentions = lexicon.match(tokens, reserved=time.used)
     reserved = set(time.used) | {i for m in mentions for i in range(m.start, m.end)}
-    sig = Signals(tokens=tokens, mentions=mentions, time=time)
+    sig = Signals(tokens=tokens, mentions=mentions, time=time, corrected=corrected)
     _dimensions(sig, reserved)
     _metrics(sig, reserved)
     _ranking(sig)
     _cues(sig)
     return sig
+
+
+_VOCABULARY = sorted(
+    {
+        w
+        for group in (vocab.METRIC_PHRASES, vocab.DIMENSION_PHRASES, vocab.COUNTABLE)
+        for p, _ in group
+        for w in p.split()
+        if len(w) >= 5
+    }
+    | {"quarterly", "monthly", "yearly", "cancelled", "scheduled", "completed", "upcoming"}
+)
+
+
+def _spelled(tokens: Tokens, lexicon: Lexicon) -> tuple[Tokens, tuple[tuple[str, str], ...]]:
+    """Correct typos in the planner's own words ("revnue", "tickts"), never in names."""
+    from rapidfuzz import fuzz, process
+
+    known = set(_VOCABULARY) | vocab.STOPWORDS
+    items = list(tokens.items)
+    fixes: list[tuple[str, str]] = []
+    for i, word in enumerate(items):
+        if len(word) < 5 or word in known or word.isdigit() or word in lexicon.exact:
+            continue
+        if any(word in key.split() for key in lexicon.names):
+            continue
+        best = process.extractOne(word, _VOCABULARY, scorer=fuzz.ratio, score_cutoff=80)
+        if best is not None:
+            items[i] = best[0]
+            fixes.append((word, best[0]))
+    if not fixes:
+        return tokens, ()
+    return Tokens(tuple(items), tokens.upper), tuple(fixes)
 
 
 def _find_phrases(
@@ -171,10 +206,20 @@ def _dimensions(sig: Signals, reserved: set[int]) -> None:
         before = tuple(w[i] for i in range(start) if i not in named)[-3:]
         skipped = before != raw
         cue = _group_cue(raw) or (skipped and _rank_cue(before))
-        if not cue and len(raw) >= 2 and raw[-1] in _ADJECTIVES and _rank_cue(raw[:-1]):
-            cue = True  # "worst performing city", "best selling artist"
+        for seq in (raw, before):
+            if not cue and len(seq) >= 2 and seq[-1] in _ADJECTIVES and _rank_cue(seq[:-1]):
+                cue = True  # "worst performing city", "top-selling punk artist"
         if not cue and raw and raw[-1] == "and" and sig.dimensions:
             cue = True  # "by month and channel"
+        if not cue and before and _number(before[-1]) and not _YEARLIKE.fullmatch(before[-1]):
+            cue = True  # "the three cities with the highest revenue"
+        if not cue and w[end : end + 1] in (
+            ("breakdown",),
+            ("split",),
+            ("mix",),
+            ("distribution",),
+        ):
+            cue = True  # "price tier breakdown of tickets"
         if dim == "weekday" and text == "day" and not cue:
             continue
         if cue:
@@ -182,19 +227,11 @@ def _dimensions(sig: Signals, reserved: set[int]) -> None:
                 sig.dimensions.append(dim)
             sig.plural = text.endswith("s") and not text.endswith("status")
             reserved.update(range(start, end))
-            if (before and before[-1].isdigit()) or (before and before[-1] in _NUMBER_WORDS):
+            if before and _number(before[-1]) and not _YEARLIKE.fullmatch(before[-1]):
                 sig.limit = _number(before[-1])
-        elif (
-            dim in ("artist", "venue")
-            and start > 0
-            and w[start - 1] in ("the",)
-            and start > 1
-            and w[start - 2] in ("most", "least", "best", "worst")
-        ):
-            sig.dimensions.append(dim)
-            reserved.update(range(start, end))
 
 
+_YEARLIKE = re.compile(r"(19|20)\d\d")
 _ADJECTIVES = frozenset({"performing", "selling", "earning", "grossing", "attended", "visited"})
 
 
@@ -292,6 +329,12 @@ def _metrics(sig: Signals, reserved: set[int]) -> None:
 
 _WEAK_WORDS = frozenset(
     {
+        "spend",
+        "spent",
+        "spending",
+        "paid",
+        "pay",
+        "pays",
         "sold",
         "sell",
         "sells",
@@ -337,6 +380,14 @@ def _ranking(sig: Signals) -> None:
 
 def _cues(sig: Signals) -> None:
     t = sig.tokens
+    growth_words = t.has(
+        "percentage change",
+        "percent change",
+        "percentage increase",
+        "percent increase",
+        "percentage decrease",
+        "percentage growth",
+    )
     sig.share = t.has(
         "share",
         "percentage",
@@ -352,6 +403,13 @@ def _cues(sig: Signals) -> None:
         "contribute",
         "contributed",
     )
+    if growth_words or (sig.time.growth and not t.has("share", "fraction", "proportion")):
+        sig.share = False
+        sig.time.growth = True
+        if sig.time.compare is None:
+            from greenroom.semantic.query import Comparison
+
+            sig.time.compare = Comparison(kind="previous_period")
     sig.why = t.has(
         "why", "what caused", "what drove", "explain", "reason", "reasons", "what happened"
     )

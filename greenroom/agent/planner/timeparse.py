@@ -122,8 +122,13 @@ def parse_time(tokens: Tokens, today: dt.date) -> TimeSignals:
         _many_years(tokens, sorted(set(years)), out)
     elif out.time is None and len(years) == 1:
         start, end = year_range(years[0])
-        out.time = TimeRange(start=start, end=end, label=str(years[0]))
-        out.used.add(w.index(str(years[0])))
+        at = w.index(str(years[0]))
+        so_far = tokens.has("so far", "to date", "until now", "till now", "thus far")
+        if so_far and years[0] == today.year:
+            out.time = TimeRange(relative="year_to_date", label=f"{years[0]} so far")
+        else:
+            out.time = TimeRange(start=start, end=end, label=str(years[0]))
+        out.used.add(at)
     return out
 
 
@@ -181,6 +186,13 @@ def _at(w: tuple[str, ...], i: int, today: dt.date, out: TimeSignals) -> int:
         out.time = TimeRange(relative=f"last_{n}_days", label=f"the last {n} days")
         out.used.update({i, i + 1, i + 2})
         return 3
+    if word == "last" and nxt in ("quarter", "month") and after == "of" and _year_after(w, i + 2):
+        year = _year_after(w, i + 2) or today.year
+        start, end = quarter_range(year, 4) if nxt == "quarter" else month_range(year, 12)
+        label = f"Q4 {year}" if nxt == "quarter" else f"December {year}"
+        out.time = TimeRange(start=start, end=end, label=label)
+        out.used.update(range(i, i + 4))
+        return 4
     if word in ("last", "previous", "prior") and nxt in _UNITS:
         if i > 0 and w[i - 1] in ("than", "with", "to", "vs", "versus", "from", "against"):
             return 0

@@ -8,6 +8,10 @@ from __future__ import annotations
 METRIC_PHRASES: tuple[tuple[str, str], ...] = (
     ("average ticket price", "avg_ticket_price"),
     ("pay per ticket", "avg_ticket_price"),
+    ("per ticket", "avg_ticket_price"),
+    ("tickets per concert", "average_attendance"),
+    ("tickets per show", "average_attendance"),
+    ("grossing", "revenue"),
     ("paid per ticket", "avg_ticket_price"),
     ("spend per ticket", "avg_ticket_price"),
     ("spent per ticket", "avg_ticket_price"),
@@ -53,6 +57,7 @@ METRIC_PHRASES: tuple[tuple[str, str], ...] = (
     ("spending", "revenue"),
     ("paid", "revenue"),
     ("pay", "revenue"),
+    ("pays", "revenue"),
     ("takings", "revenue"),
     ("turnover", "revenue"),
     ("dollars", "revenue"),
@@ -378,6 +383,7 @@ WRITE_VERBS = (
     "edit",
     "cancel",
     "refund",
+    "mark",
     "change",
     "set",
 )
