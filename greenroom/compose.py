@@ -1,7 +1,8 @@
 """Composition: which parts are plugged together, in one place.
 
-The CLI, the web app and the demo build their assistant (and later their listeners and
-jobs) here, so no layer imports another to wire it.
+The CLI, the web app and the demo build their assistant and the listeners of a pipeline
+run here, and take the live stream's events from the synthetic world here, so no layer
+imports another to wire it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from greenroom.config import Settings
     from greenroom.governance.principals import GovernedSession
     from greenroom.lake import Lakehouse
+    from greenroom.pipeline.runner import RunListener
 
 
 def build_assistant(
@@ -54,3 +56,16 @@ def build_assistant(
         actor_id=principal.name,
     )
     return bot, session
+
+
+def pipeline_listeners(lake: Lakehouse, settings: Settings) -> list[RunListener]:
+    """The listeners `greenroom pipeline run` and the demo attach to a run: the lineage
+    recorder (`greenroom.governance.lineage`) and the quality monitor
+    (`greenroom.quality.monitor`). Both act once the run is over, and only when a job ran:
+    a run that found everything up to date changed nothing to trace or measure.
+    `run_pipeline` itself takes no listeners unless given, so library callers and tests
+    choose."""
+    from greenroom.governance.lineage import LineageListener
+    from greenroom.quality.monitor.listener import QualityMonitor
+
+    return [LineageListener(lake, settings), QualityMonitor(lake)]
