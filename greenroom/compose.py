@@ -8,11 +8,15 @@ imports another to wire it.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from greenroom.errors import UserError
 from greenroom.governance.principals import ADMIN, Principal
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from greenroom.agent.chat import ConcertAIChatbot
     from greenroom.agent.memory import MemoryBackend
     from greenroom.config import Settings
@@ -69,3 +73,25 @@ def pipeline_listeners(lake: Lakehouse, settings: Settings) -> list[RunListener]
     from greenroom.quality.monitor.listener import QualityMonitor
 
     return [LineageListener(lake, settings), QualityMonitor(lake)]
+
+
+def latest_world(settings: Settings) -> Path:
+    """The most recently generated world in the landing zone (the one the demo built)."""
+    worlds = sorted(
+        (p for p in settings.landing_dir.glob("*/truth") if p.is_dir()),
+        key=lambda p: p.stat().st_mtime,
+    )
+    if not worlds:
+        raise UserError(
+            f"no synthetic world under `{settings.landing_dir}`; run `greenroom demo` first "
+            "or pass `--world DIR`"
+        )
+    return worlds[-1].parent
+
+
+def live_sales(settings: Settings, count: int, seed: int, world: Path | None = None) -> pa.Table:
+    """`count` live sale events from the synthetic world `world` (default: the demo's
+    newest), for `greenroom.ingest.live.produce_events`; same seed, same events."""
+    from greenroom import synth
+
+    return synth.live_events((world or latest_world(settings)) / "truth", count, seed=seed)
