@@ -20,7 +20,7 @@ def serve(
     """Serve the synthetic world through the partners' own protocols until Ctrl-C."""
     from greenroom.compose import latest_world
     from greenroom.config import get_settings
-    from greenroom.ingest.partners import serve as run
+    from greenroom.synth.partners import serve as run
 
     directory = world or latest_world(get_settings())
     try:
