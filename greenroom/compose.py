@@ -1,22 +1,28 @@
 """Composition: which parts are plugged together, in one place.
 
-The CLI, the web app and the demo build their assistant (and later their listeners and
-jobs) here, so no layer imports another to wire it.
+The CLI, the web app and the demo build their assistant and the listeners of a pipeline
+run here, and take the live stream's events from the synthetic world here, so no layer
+imports another to wire it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from greenroom.errors import UserError
 from greenroom.governance.principals import ADMIN, Principal
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from greenroom.agent.chat import ConcertAIChatbot
     from greenroom.agent.memory import MemoryBackend
     from greenroom.config import Settings
     from greenroom.governance.principals import GovernedSession
     from greenroom.lake import Lakehouse
+    from greenroom.pipeline.runner import RunListener
 
 
 def build_assistant(
@@ -54,3 +60,38 @@ def build_assistant(
         actor_id=principal.name,
     )
     return bot, session
+
+
+def pipeline_listeners(lake: Lakehouse, settings: Settings) -> list[RunListener]:
+    """The listeners `greenroom pipeline run` and the demo attach to a run: the lineage
+    recorder (`greenroom.governance.lineage`) and the quality monitor
+    (`greenroom.quality.monitor`). Both act once the run is over, and only when a job ran:
+    a run that found everything up to date changed nothing to trace or measure.
+    `run_pipeline` itself takes no listeners unless given, so library callers and tests
+    choose."""
+    from greenroom.governance.lineage import LineageListener
+    from greenroom.quality.monitor.listener import QualityMonitor
+
+    return [LineageListener(lake, settings), QualityMonitor(lake)]
+
+
+def latest_world(settings: Settings) -> Path:
+    """The most recently generated world in the landing zone (the one the demo built)."""
+    worlds = sorted(
+        (p for p in settings.landing_dir.glob("*/truth") if p.is_dir()),
+        key=lambda p: p.stat().st_mtime,
+    )
+    if not worlds:
+        raise UserError(
+            f"no synthetic world under `{settings.landing_dir}`; run `greenroom demo` first "
+            "or pass `--world DIR`"
+        )
+    return worlds[-1].parent
+
+
+def live_sales(settings: Settings, count: int, seed: int, world: Path | None = None) -> pa.Table:
+    """`count` live sale events from the synthetic world `world` (default: the demo's
+    newest), for `greenroom.ingest.live.produce_events`; same seed, same events."""
+    from greenroom import synth
+
+    return synth.live_events((world or latest_world(settings)) / "truth", count, seed=seed)

@@ -70,10 +70,10 @@ def run_demo(
     manifest = ensure_world(settings, scale, seed, report)
     world = world_dir(settings, scale, seed)
     ingested = ingest_world(lake, settings, world, manifest, report)
-    from greenroom.pipeline.listeners import default_listeners
+    from greenroom.compose import pipeline_listeners
     from greenroom.pipeline.runner import run_pipeline
 
     report("running the pipeline (bronze → silver → gold), then lineage and quality checks")
-    listeners = default_listeners(lake, settings)
+    listeners = pipeline_listeners(lake, settings)
     run = run_pipeline(lake, settings, progress=report, listeners=listeners)
     return DemoResult(world, manifest, ingested, run)

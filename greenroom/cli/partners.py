@@ -18,9 +18,9 @@ def serve(
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8765,
 ) -> None:
     """Serve the synthetic world through the partners' own protocols until Ctrl-C."""
+    from greenroom.compose import latest_world
     from greenroom.config import get_settings
-    from greenroom.ingest.live import latest_world
-    from greenroom.ingest.partners import serve as run
+    from greenroom.synth.partners import serve as run
 
     directory = world or latest_world(get_settings())
     try:

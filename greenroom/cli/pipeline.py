@@ -27,17 +27,17 @@ def run(
     the lake (`greenroom quality report`, `greenroom lineage …`)."""
     from greenroom.cli._output import print_json, print_rows
     from greenroom.cli._progress import step_progress
+    from greenroom.compose import pipeline_listeners
     from greenroom.config import get_settings
     from greenroom.lake import Lakehouse
     from greenroom.pipeline import run_pipeline
     from greenroom.pipeline.exceptions import PipelineFailedError
-    from greenroom.pipeline.listeners import default_listeners
 
     settings = get_settings()
     lake = Lakehouse.open(settings, create=True)
     title = "pipeline run" + (" --full" if full else "")
     with step_progress(title, disable=json_out) as progress:
-        listeners = default_listeners(lake, settings)
+        listeners = pipeline_listeners(lake, settings)
         result = run_pipeline(lake, settings, full=full, progress=progress, listeners=listeners)
     if json_out:
         print_json(result.to_json())

@@ -25,10 +25,12 @@ def produce(
     from dataclasses import asdict
 
     from greenroom.cli._output import print_json
+    from greenroom.compose import live_sales
     from greenroom.config import get_settings
-    from greenroom.ingest.live import produce_live
+    from greenroom.ingest.live import produce_events
 
-    stats = produce_live(get_settings(), count, seed, world)
+    settings = get_settings()
+    stats = produce_events(settings, live_sales(settings, count, seed, world))
     if json_out:
         print_json(asdict(stats))
     else:

@@ -1,17 +1,17 @@
-"""What the `greenroom stream …` commands run: open the configured stream, produce live
-sales from the synthetic world, consume them into bronze, report lag."""
+"""What the `greenroom stream …` commands run: open the configured stream, produce given
+events into it, consume them into bronze, report lag. Where the events come from (the
+synthetic world's live sales) is wired in `greenroom.compose`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING
-
-from greenroom.errors import UserError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+    import pyarrow as pa
 
     from greenroom.config import Settings
     from greenroom.ingest.stream import (
@@ -42,27 +42,11 @@ def open_configured_stream(settings: Settings) -> tuple[Stream, FileCheckpointSt
     return stream, open_checkpoints(cfg.backend, cfg.name, state_dir=settings.state_dir)
 
 
-def latest_world(settings: Settings) -> Path:
-    """The most recently generated world in the landing zone (the one the demo built)."""
-    worlds = sorted(
-        (p for p in settings.landing_dir.glob("*/truth") if p.is_dir()),
-        key=lambda p: p.stat().st_mtime,
-    )
-    if not worlds:
-        raise UserError(
-            f"no synthetic world under `{settings.landing_dir}`; run `greenroom demo` first "
-            "or pass `--world DIR`"
-        )
-    return worlds[-1].parent
-
-
-def produce_live(
-    settings: Settings, count: int, seed: int, world: Path | None = None
-) -> ProduceStats:
-    from greenroom import synth
+def produce_events(settings: Settings, events: pa.Table) -> ProduceStats:
+    """Put `events` (rows keyed by `partition_key`, e.g. `synth.LIVE_SCHEMA`) on the
+    configured stream."""
     from greenroom.ingest.stream.producer import produce
 
-    events = synth.live_events((world or latest_world(settings)) / "truth", count, seed=seed)
     stream, _ = open_configured_stream(settings)
     try:
         return produce(stream, events)

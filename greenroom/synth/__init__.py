@@ -2,6 +2,7 @@
 
 ``generate()`` writes a world (docs/synthetic-data.md describes every file);
 ``live_events()`` continues its Ticketmaster sale stream for the stream producer.
+``greenroom.synth.partners`` serves it through the partners' own APIs (the simulator).
 """
 
 from __future__ import annotations

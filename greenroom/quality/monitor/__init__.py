@@ -5,7 +5,9 @@ gold table (`collect`: row count, completeness, key uniqueness, validity, refere
 integrity, freshness, quarantine share — one SQL query per table, specs in `tables.yaml`)
 into `ops.quality_metrics`, then compares each metric with its history
 (`check_anomalies`) and writes alerts to `ops.quality_alerts` — flag, continue, report:
-an anomaly never raises. `quality_report` reads them back; docs/quality.md has the rules.
+an anomaly never raises. `QualityMonitor` is the pipeline listener that calls it
+(`greenroom.compose.pipeline_listeners` attaches it). `quality_report` reads them back;
+docs/quality.md has the rules.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from greenroom.quality.monitor.exceptions import (
     MonitorSpecError,
     NoMetricsError,
 )
+from greenroom.quality.monitor.listener import QualityMonitor
 from greenroom.quality.monitor.metrics import METRIC_KINDS
 from greenroom.quality.monitor.report import QualityReport, quality_report
 from greenroom.quality.monitor.run import MonitorResult, monitor_data_quality, run_monitor
@@ -31,6 +34,7 @@ __all__ = [
     "MonitorResult",
     "MonitorSpecError",
     "NoMetricsError",
+    "QualityMonitor",
     "QualityReport",
     "Thresholds",
     "check_anomalies",

@@ -9,14 +9,14 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
-from greenroom.ingest.partners import Simulator, SimulatorConfig, load_feed_records
 from greenroom.ingest.sources.settings import (
     MusicBrainzSettings,
     PartnersSettings,
     SpotifySettings,
     TicketmasterSettings,
 )
-from tests.ingest.partners.world_fixture import build_world
+from greenroom.synth.partners import Simulator, SimulatorConfig, load_feed_records
+from tests.synth.partners.world_fixture import build_world
 
 # Fast but strict: the simulator enforces its limits, the connectors pace under them with
 # room for scheduling jitter on a busy 2-core machine (a burst of 3 absorbs a late packet;

@@ -8,9 +8,9 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
-from greenroom.ingest.partners import Simulator
 from greenroom.ingest.sources import FetchResult, RawPage, connector_for
 from greenroom.ingest.sources.settings import SIMULATOR_API_KEY, PartnersSettings
+from greenroom.synth.partners import Simulator
 from tests.ingest.sources.conftest import assert_same_records, source_records
 
 pytestmark = pytest.mark.integration
@@ -228,8 +228,8 @@ def test_unreachable_partner_names_the_fix(tmp_path: Path) -> None:
 
 def test_records_without_ids_and_undated_events_survive(tmp_path: Path) -> None:
     """Edge cases the synthetic world lacks: an empty id, "TBD" and empty start times."""
-    from tests.ingest.partners.world_fixture import write_fixture_world
     from tests.ingest.sources.conftest import SIM_CONFIG, fast_settings
+    from tests.synth.partners.world_fixture import write_fixture_world
 
     world = write_fixture_world(tmp_path / "world")
     events = source_records(world, "ticketmaster_events")

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from greenroom.ingest.partners import Simulator
 from greenroom.ingest.sources import (
     AppendOffsetCursor,
     Cursor,
@@ -20,6 +19,7 @@ from greenroom.ingest.sources import (
     sync,
 )
 from greenroom.ingest.sources.settings import PartnersSettings
+from greenroom.synth.partners import Simulator
 from tests.ingest.sources.conftest import assert_same_records, source_records
 
 pytestmark = pytest.mark.integration

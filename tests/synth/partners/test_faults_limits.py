@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from greenroom.ingest.partners.faults import Fault, FaultBook
-from greenroom.ingest.partners.limits import RateLimiter, retry_after_header
+from greenroom.synth.partners.faults import Fault, FaultBook
+from greenroom.synth.partners.limits import RateLimiter, retry_after_header
 
 
 def test_faults_apply_to_the_next_n_requests_in_order() -> None:

@@ -6,8 +6,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from greenroom.ingest.partners import Simulator, SimulatorConfig
-from tests.ingest.partners.world_fixture import build_world
+from greenroom.synth.partners import Simulator, SimulatorConfig
+from tests.synth.partners.world_fixture import build_world
 
 
 @pytest.fixture(scope="session")

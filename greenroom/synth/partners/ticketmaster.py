@@ -24,10 +24,10 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
-from greenroom.ingest.partners._wire import SimRequest, SimResponse, json_response
-from greenroom.ingest.partners.base import PartnerProtocol, int_param
-from greenroom.ingest.partners.faults import Fault
-from greenroom.ingest.partners.world import Entry
+from greenroom.synth.partners._wire import SimRequest, SimResponse, json_response
+from greenroom.synth.partners.base import PartnerProtocol, int_param
+from greenroom.synth.partners.faults import Fault
+from greenroom.synth.partners.world import Entry
 
 DATE_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 ENDPOINTS = {"/discovery/v2/venues.json": "venues", "/discovery/v2/events.json": "events"}

@@ -24,10 +24,10 @@ import time
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from greenroom.ingest.partners._wire import SimRequest, SimResponse, json_response
-from greenroom.ingest.partners.base import PartnerProtocol, int_param
-from greenroom.ingest.partners.faults import Fault, FaultKind
-from greenroom.ingest.partners.limits import retry_after_header
+from greenroom.synth.partners._wire import SimRequest, SimResponse, json_response
+from greenroom.synth.partners.base import PartnerProtocol, int_param
+from greenroom.synth.partners.faults import Fault, FaultKind
+from greenroom.synth.partners.limits import retry_after_header
 
 TOKEN_PATH = "/api/token"
 

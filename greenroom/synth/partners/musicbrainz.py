@@ -15,10 +15,10 @@ import datetime as dt
 import shlex
 from typing import Any
 
-from greenroom.ingest.partners._wire import SimRequest, SimResponse, json_response
-from greenroom.ingest.partners.base import PartnerProtocol, int_param
-from greenroom.ingest.partners.faults import Fault
-from greenroom.ingest.partners.limits import retry_after_header
+from greenroom.synth.partners._wire import SimRequest, SimResponse, json_response
+from greenroom.synth.partners.base import PartnerProtocol, int_param
+from greenroom.synth.partners.faults import Fault
+from greenroom.synth.partners.limits import retry_after_header
 
 RATE_LIMIT_MESSAGE = (
     "Your requests are exceeding the allowable rate limit. Please see "

@@ -13,11 +13,11 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from greenroom.ingest.partners._wire import SimRequest, SimResponse, json_response
-from greenroom.ingest.partners.config import SimulatorConfig
-from greenroom.ingest.partners.faults import Fault, FaultKind
-from greenroom.ingest.partners.limits import RateLimiter
-from greenroom.ingest.partners.world import PartnerWorld
+from greenroom.synth.partners._wire import SimRequest, SimResponse, json_response
+from greenroom.synth.partners.config import SimulatorConfig
+from greenroom.synth.partners.faults import Fault, FaultKind
+from greenroom.synth.partners.limits import RateLimiter
+from greenroom.synth.partners.world import PartnerWorld
 
 
 class PartnerProtocol(ABC):

@@ -1,7 +1,7 @@
 """greenroom's partner simulator: MusicBrainz, Ticketmaster and Spotify on 127.0.0.1.
 
 A stdlib ``ThreadingHTTPServer`` (no extra dependency, one thread per connection) in
-front of :class:`~greenroom.ingest.partners.app.SimulatorApp`. Use it in-process::
+front of :class:`~greenroom.synth.partners.app.SimulatorApp`. Use it in-process::
 
     with Simulator(world_dir) as sim:          # port 0: a free port
         sim.inject("spotify", "rate_limit_storm", count=3)
@@ -21,12 +21,12 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from greenroom.errors import UserError
-from greenroom.ingest.partners._wire import SimRequest, SimResponse, json_response
-from greenroom.ingest.partners.app import PartnerStats, SimulatorApp
-from greenroom.ingest.partners.config import SimulatorConfig
-from greenroom.ingest.partners.faults import Fault, FaultKind
-from greenroom.ingest.partners.world import PartnerWorld
 from greenroom.ingest.sources.settings import DEFAULT_SIMULATOR_PORT
+from greenroom.synth.partners._wire import SimRequest, SimResponse, json_response
+from greenroom.synth.partners.app import PartnerStats, SimulatorApp
+from greenroom.synth.partners.config import SimulatorConfig
+from greenroom.synth.partners.faults import Fault, FaultKind
+from greenroom.synth.partners.world import PartnerWorld
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 

@@ -22,15 +22,15 @@ from typing import Any
 from pydantic import ValidationError
 
 from greenroom.errors import UserError
-from greenroom.ingest.partners._wire import SimRequest, SimResponse, json_response
-from greenroom.ingest.partners.base import PartnerProtocol
-from greenroom.ingest.partners.config import SimulatorConfig
-from greenroom.ingest.partners.faults import Fault, FaultBook
-from greenroom.ingest.partners.limits import RateLimiter
-from greenroom.ingest.partners.musicbrainz import MusicBrainzProtocol
-from greenroom.ingest.partners.spotify import SpotifyProtocol
-from greenroom.ingest.partners.ticketmaster import TicketmasterProtocol
-from greenroom.ingest.partners.world import PartnerWorld
+from greenroom.synth.partners._wire import SimRequest, SimResponse, json_response
+from greenroom.synth.partners.base import PartnerProtocol
+from greenroom.synth.partners.config import SimulatorConfig
+from greenroom.synth.partners.faults import Fault, FaultBook
+from greenroom.synth.partners.limits import RateLimiter
+from greenroom.synth.partners.musicbrainz import MusicBrainzProtocol
+from greenroom.synth.partners.spotify import SpotifyProtocol
+from greenroom.synth.partners.ticketmaster import TicketmasterProtocol
+from greenroom.synth.partners.world import PartnerWorld
 
 ADMIN = "/__admin/"
 

@@ -12,12 +12,12 @@ import httpx
 import pytest
 
 from greenroom.errors import UserError
-from greenroom.ingest.partners import Simulator, SimulatorConfig, load_feed_records, serve
 from greenroom.ingest.sources.settings import (
     SIMULATOR_API_KEY,
     SIMULATOR_CLIENT_ID,
     SIMULATOR_CLIENT_SECRET,
 )
+from greenroom.synth.partners import Simulator, SimulatorConfig, load_feed_records, serve
 
 pytestmark = pytest.mark.integration
 TM = {"apikey": SIMULATOR_API_KEY}

@@ -3,11 +3,11 @@
 See docs/partners.md. Only this package and the connectors' tests talk to it directly.
 """
 
-from greenroom.ingest.partners.app import PartnerStats
-from greenroom.ingest.partners.config import SimulatorConfig
-from greenroom.ingest.partners.faults import FAULT_KINDS, Fault, FaultKind
-from greenroom.ingest.partners.simulator import Simulator, serve
-from greenroom.ingest.partners.world import FEED_FILES, load_feed_records
+from greenroom.synth.partners.app import PartnerStats
+from greenroom.synth.partners.config import SimulatorConfig
+from greenroom.synth.partners.faults import FAULT_KINDS, Fault, FaultKind
+from greenroom.synth.partners.simulator import Simulator, serve
+from greenroom.synth.partners.world import FEED_FILES, load_feed_records
 
 __all__ = [
     "FAULT_KINDS",
