@@ -22,6 +22,7 @@ SETS = {
     "chat_dev": ROOT.parent / "shared" / "eval" / "chat_dev.yaml",
     "coverage": ROOT / "tests" / "agent" / "fixtures" / "chat_coverage.yaml",
     "paraphrases": ROOT / "tests" / "agent" / "fixtures" / "chat_paraphrases.yaml",
+    "analyst": ROOT / "tests" / "agent" / "fixtures" / "chat_analyst.yaml",
 }
 TARGET_P95_MS = {"demo": 300, "sf1": 1000}
 

@@ -125,7 +125,7 @@ def _filter_words(flt: Filter) -> str:
         values = [f"{v} tickets" for v in values]
     joined = values[0] if len(values) == 1 else ", ".join(values[:-1]) + " or " + values[-1]
     if flt.op in ("ne", "not_in"):
-        return f"excluding {dim.label} {joined}"
+        return f"excluding {joined}"
     if flt.op in ("gte", "lte", "between"):
         return f"with {dim.label} {flt.op} {joined}"
     if flt.dimension == "status":
@@ -137,6 +137,8 @@ def interpretation(
     query: SemanticQuery,
     period: tuple[dt.date | None, dt.date | None] | None,
     notes: tuple[str, ...] = (),
+    *,
+    share_of: Filter | None = None,
 ) -> str:
     catalog = get_catalog()
     metrics = [catalog.metric(m) for m in query.metrics]
@@ -158,6 +160,8 @@ def interpretation(
         )
     if query.share:
         text += ", with each row's share of the total"
+    if share_of is not None:
+        text += f", as a share of the same {metrics[0].label} without that condition"
     grains = {m.grain for m in metrics}
     if not any(f.dimension == "status" for f in query.filters) and grains & {"sales", "concerts"}:
         text += "; cancelled concerts excluded"

@@ -143,11 +143,13 @@ class ConcertAIChatbot:
         except MemoryUnavailableError:
             return Context(), False
         previous: SemanticQuery | None = None
+        focus: Filter | None = None
         pending: tuple[Choice, ...] = ()
         for event in events:
             payload = event.payload
             if payload.get("query"):
                 previous = SemanticQuery.model_validate(payload["query"])
+                focus = Filter.model_validate(payload["focus"]) if payload.get("focus") else None
             pending = tuple(
                 Choice(c["label"], SemanticQuery.model_validate(c["query"]))
                 for c in payload.get("choices", ())
@@ -155,7 +157,7 @@ class ConcertAIChatbot:
         prefs: tuple[Filter, ...] = ()
         for record in records:
             prefs = tuple(Filter.model_validate(f) for f in record.content.get("filters", ()))
-        return Context(previous=previous, pending=pending, preferences=prefs), True
+        return Context(previous=previous, focus=focus, pending=pending, preferences=prefs), True
 
     def _plan(self, message: str, context: Context) -> Plan:
         offline = plan(message, self.lexicon, self.today, context)
@@ -232,10 +234,12 @@ class ConcertAIChatbot:
                 answer=f"The query failed: {exc}",
                 interpretation=words.interpretation(turn.query, None, turn.notes),
             ), {"kind": "error"}
-        return self.render(turn, result, session), {
+        response = self.render(turn, result, session)
+        return response, {
             "kind": "answer",
             "query": turn.query.model_dump(mode="json"),
-            "summary": None,
+            "focus": turn.focus.model_dump(mode="json") if turn.focus else None,
+            "summary": {"answer": response.answer, "rows": result.table.num_rows},
             "chart": turn.chart,
         }
 
@@ -266,7 +270,9 @@ class ConcertAIChatbot:
             session_id=session,
             kind="answer",
             answer=text,
-            interpretation=words.interpretation(query, result.period, turn.notes),
+            interpretation=words.interpretation(
+                query, result.period, turn.notes, share_of=turn.focus
+            ),
             result=ResultTable(
                 columns=columns, rows=[[jsonable(v) for v in r.values()] for r in rows]
             ),

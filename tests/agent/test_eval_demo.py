@@ -35,10 +35,12 @@ def test_chat_dev_set(demo_world: BuiltWorld, tmp_path: Path) -> None:
     assert report.confidently_wrong <= 1, failures
 
 
-@pytest.mark.parametrize("name", ["chat_coverage.yaml", "chat_paraphrases.yaml"])
+@pytest.mark.parametrize(
+    "name", ["chat_coverage.yaml", "chat_paraphrases.yaml", "chat_analyst.yaml"]
+)
 def test_our_own_sets(demo_world: BuiltWorld, tmp_path: Path, name: str) -> None:
-    """Two sets of our own: every phrasing family we support (coverage), and paraphrases
-    written blind to the planner's vocabulary (paraphrases)."""
+    """Sets of our own: every phrasing family we support (coverage), and two written blind
+    to the planner's vocabulary (paraphrases; analyst shorthand, jargon and typos)."""
     report = _run(demo_world, FIXTURES / name, tmp_path)
     failures = [(r.case, r.turn, r.question, r.reason) for r in report.results if not r.ok]
     assert report.accuracy >= 0.9, failures

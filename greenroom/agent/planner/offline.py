@@ -75,6 +75,8 @@ class Context:
     """What the planner knows from earlier turns and the actor's long-term memory."""
 
     previous: SemanticQuery | None = None
+    focus: Filter | None = None
+    """The part of the previous answer's share ("online" in "share of online sales")."""
     pending: tuple[Choice, ...] = ()
     preferences: tuple[Filter, ...] = field(default=())
 
@@ -105,7 +107,9 @@ def plan(message: str, lexicon: Lexicon, today: dt.date, context: Context | None
     if sig.empty:
         return _nothing_found(tokens)
     try:
-        built = _followup(sig, ctx.previous) if followup and ctx.previous else _fresh(sig)
+        built = (
+            _followup(sig, ctx.previous, ctx.focus) if followup and ctx.previous else _fresh(sig)
+        )
     except _Ambiguous as amb:
         return amb.plan
     if isinstance(built, Plan):
@@ -144,15 +148,18 @@ def _fresh(sig: Signals) -> Built | Plan:
     return _finish(sig, metrics, dims, filters, notes)
 
 
-def _followup(sig: Signals, previous: SemanticQuery) -> Built | Plan:
-    metrics = [sig.counted] if sig.counted else (list(sig.metrics) or list(previous.metrics))
+def _followup(sig: Signals, previous: SemanticQuery, focus: Filter | None = None) -> Built | Plan:
+    own = list(sig.metrics) if sig.metrics and not sig.weak_metric else []
+    metrics = [sig.counted] if sig.counted else (own or list(previous.metrics))
     new_filters, implied_dims, notes = _filters(sig, sig.mentions)
     kept: list[Filter] = []
-    new_dims = {f.dimension for f in new_filters}
+    # only a name that is included replaces the one before ("excluding Berlin" narrows)
+    new_dims = {f.dimension for f in new_filters if f.op in ("eq", "in")}
+    removed = {f.dimension for f in new_filters if f.op in ("ne", "not_in")}
     replacing_place = bool(new_dims & _LOCATION) and not sig.only
     replacing_who = bool(new_dims & _WHO) and not sig.only
     for old in previous.filters:
-        if old.dimension in new_dims:
+        if old.dimension in new_dims or (old.dimension in removed and old.op in ("ne", "not_in")):
             continue
         if old.dimension == "year" and (sig.time.time or sig.time.years):
             continue
@@ -181,10 +188,33 @@ def _followup(sig: Signals, previous: SemanticQuery) -> Built | Plan:
         start, end = shift_year(*span)
         time = TimeRange(start=start, end=end, label="the same period a year earlier")
         sig.time.compare = None
-    base = previous.model_copy(
-        update={"time": time, "compare": previous.compare if not sig_time.time else None}
-    )
+    compare = previous.compare if not sig_time.time else None
+    if sig_time.time and span is not None and (sig_time.growth or sig.versus):
+        # "growth vs Q1 2025?" after Q1 2026: the earlier period is the one to compare with
+        named = period_of(SemanticQuery(metrics=("revenue",), time=sig_time.time), sig_time.today)
+        if named == shift_year(*span) or named == _previous(span):
+            year_ago = named == shift_year(*span)
+            compare = Comparison(kind="year_ago" if year_ago else "previous_period")
+            time = previous.time
+            sig.time.compare = compare
+            sig.time.time = None
+    if sig_time.years and sig_time.growth:
+        dims = [d for d in dims if d != "year"]
+    if focus is not None and not sig.dimensions:
+        sig.share = True  # "and box office?" after a share keeps asking for a share
+    base = previous.model_copy(update={"time": time, "compare": compare})
     return _finish(sig, metrics, dims, filters, notes, base=base)
+
+
+def _previous(
+    span: tuple[dt.date | None, dt.date | None],
+) -> tuple[dt.date | None, dt.date | None] | None:
+    from greenroom.semantic.timeexpr import previous_period
+
+    try:
+        return previous_period(*span)
+    except Exception:  # an open-ended period has no "before"
+        return None
 
 
 def _finish(

@@ -106,6 +106,8 @@ class Signals:
     versus: bool = False
     followup_cue: bool = False
     how_much: bool = False
+    weak_metric: bool = False
+    """The metric came from a context word only ("… club shows"): a follow-up keeps its own."""
     corrected: tuple[tuple[str, str], ...] = ()
     """Planner words read through a typo: ("revnue", "revenue")."""
 
@@ -164,6 +166,10 @@ def _spelled(tokens: Tokens, lexicon: Lexicon) -> tuple[Tokens, tuple[tuple[str,
             continue
         if any(word in key.split() for key in lexicon.names):
             continue
+        if word.endswith("ys") and word[:-2] + "ies" in known:  # "citys", "countrys"
+            items[i] = word[:-2] + "ies"
+            fixes.append((word, items[i]))
+            continue
         best = process.extractOne(word, _VOCABULARY, scorer=fuzz.ratio, score_cutoff=80)
         if best is not None:
             items[i] = best[0]
@@ -220,6 +226,8 @@ def _dimensions(sig: Signals, reserved: set[int]) -> None:
             ("distribution",),
         ):
             cue = True  # "price tier breakdown of tickets"
+        if not cue and not before and w[end : end + 1] == ("by",):
+            cue = _metric_word(w[end + 1 : end + 3])  # "cities by revenue"
         if dim == "weekday" and text == "day" and not cue:
             continue
         if cue:
@@ -229,6 +237,11 @@ def _dimensions(sig: Signals, reserved: set[int]) -> None:
             reserved.update(range(start, end))
             if before and _number(before[-1]) and not _YEARLIKE.fullmatch(before[-1]):
                 sig.limit = _number(before[-1])
+
+
+def _metric_word(words: tuple[str, ...]) -> bool:
+    text = " ".join(words)
+    return any(text == p or text.startswith(p + " ") for p, _ in vocab.METRIC_PHRASES)
 
 
 _YEARLIKE = re.compile(r"(19|20)\d\d")
@@ -319,6 +332,7 @@ def _metrics(sig: Signals, reserved: set[int]) -> None:
             is_weak = True  # "how much did fans spend on tickets": money, not a count
         (weak if is_weak else strong).append(metric)
     sig.metrics = list(dict.fromkeys(strong)) or list(dict.fromkeys(weak))[:1]
+    sig.weak_metric = not strong
     if len(sig.metrics) > 1 and not sig.tokens.has(
         "and", "as well as", "plus", "with", "vs", "versus"
     ):
@@ -335,6 +349,7 @@ _WEAK_WORDS = frozenset(
         "paid",
         "pay",
         "pays",
+        "take",
         "sold",
         "sell",
         "sells",

@@ -29,6 +29,43 @@ def words(text: str) -> list[str]:
     return out
 
 
+_UNITS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+_SHORT = {
+    "yr": "year",
+    "yrs": "years",
+    "tix": "tickets",
+    "qtr": "quarter",
+    "qtrs": "quarters",
+    "num": "number",
+    "atp": "average ticket price",
+    "rev": "revenue",
+    "h1": "first half of",
+    "h2": "second half of",
+    "thru": "through",
+    "w/o": "without",
+}
+_SHORT_RE = re.compile(r"(?<![\w/])(" + "|".join(map(re.escape, _SHORT)) + r")(?![\w/])", re.I)
+_YEAR_WORDS = re.compile(
+    r"\btwenty[\s-]+(twenty|nineteen)(?:[\s-]+(" + "|".join(_UNITS) + r"))?\b", re.I
+)
+
+
+def shorthand(text: str) -> str:
+    """What people type for what the planner reads: "%" → percent, "Q2'25" → Q2 2025,
+    "twenty twenty four" → 2024, "2025-07-01" → one date token, "yr", "tix", "ATP" …"""
+    text = text.replace("%", " percent ")
+    text = re.sub(r"\b(\d{4})-(\d{2})-(\d{2})\b", r" date\1\2\3 ", text)
+    text = re.sub(r"['’](\d{2})\b", r" 20\1", text)
+
+    def year(match: re.Match[str]) -> str:  # "twenty twenty four" → 2024
+        unit = match.group(2)
+        ones = _UNITS.index(unit.lower()) + 1 if unit else 0
+        return str(2019 if match.group(1).lower() == "nineteen" else 2020 + ones)
+
+    text = _YEAR_WORDS.sub(year, text)
+    return _SHORT_RE.sub(lambda m: _SHORT[m.group(1).lower()], text)
+
+
 def phrase(text: str) -> str:
     """The canonical form of a name: its folded words joined by single spaces."""
     return " ".join(words(text))
@@ -53,6 +90,7 @@ class Tokens:
 
     @classmethod
     def of(cls, text: str) -> Tokens:
+        text = shorthand(text)
         cased = _WORD_CASED.findall(fold(text, lower=False))
         return cls(tuple(words(text)), tuple(w.isupper() and len(w) > 1 for w in cased))
 

@@ -138,7 +138,12 @@ def _at(w: tuple[str, ...], i: int, today: dt.date, out: TimeSignals) -> int:
         return 0
     word = w[i]
     nxt = w[i + 1] if i + 1 < len(w) else ""
+    nxt = nxt[:-1] if nxt in ("years", "quarters", "months") and word in ("this", "last") else nxt
     after = w[i + 2] if i + 2 < len(w) else ""
+    if out.time is None:
+        used = _range_at(w, i, today, out)
+        if used:
+            return used
     quarter = _quarter_at(w, i)
     if quarter:
         q, used = quarter
@@ -246,6 +251,81 @@ def _at(w: tuple[str, ...], i: int, today: dt.date, out: TimeSignals) -> int:
         out.used.update(range(i, i + 4))
         return 4
     return 0
+
+
+_RANGE_TO = ("to", "through", "until", "till", "and")
+_DATE = re.compile(r"date(\d{4})(\d{2})(\d{2})")
+
+
+def _range_at(w: tuple[str, ...], i: int, today: dt.date, out: TimeSignals) -> int:
+    """Spans that are not one calendar unit: "from July to December 2025", "the second
+    half of 2025", "from 2025-07-01 to 2025-12-31", "since 2025-03-15"."""
+    word = w[i]
+    at = i + 1 if word in ("from", "between") else i
+    first = _month(w[at]) if at < len(w) else None
+    if first and at + 2 < len(w) and w[at + 1] in _RANGE_TO and _month(w[at + 2]):
+        if word not in ("from", "between") and w[at + 1] == "and":
+            return 0  # "March and April": side by side, not a span
+        last = _month(w[at + 2]) or 12
+        year = _year_after(w, at + 3) or _latest_year(today, first)
+        start = month_range(year, first)[0]
+        end = month_range(year + (1 if last < first else 0), last)[1]
+        out.time = TimeRange(
+            start=start,
+            end=end,
+            label=f"{MONTHS[first - 1].title()}–{MONTHS[last - 1].title()} {year}",
+        )
+        used = at + 3 - i + (1 + _of(w, at + 3) if _year_after(w, at + 3) else 0)
+        out.used.update(range(i, i + used))
+        return used
+    if word in ("first", "second") and w[i + 1 : i + 2] == ("half",):
+        year = _year_after(w, i + 2) or today.year
+        start = dt.date(year, 1 if word == "first" else 7, 1)
+        end = dt.date(year, 7, 1) if word == "first" else dt.date(year + 1, 1, 1)
+        out.time = TimeRange(start=start, end=end, label=f"the {word} half of {year}")
+        out.used.update(range(i, i + 2 + (1 + _of(w, i + 2) if _year_after(w, i + 2) else 0)))
+        return 2
+    day = _date(word)
+    if day is None:
+        return 0
+    nxt = w[i + 2] if i + 2 < len(w) else ""
+    other = _date(nxt) if i + 1 < len(w) and w[i + 1] in _RANGE_TO else None
+    before = w[i - 1] if i > 0 else ""
+    one = dt.timedelta(days=1)
+    if other is not None:
+        out.time = TimeRange(
+            start=min(day, other),
+            end=max(day, other) + one,
+            label=f"{min(day, other)} – {max(day, other)}",
+        )
+        out.used.update(
+            {i - 1, i, i + 1, i + 2} if before in ("from", "between") else {i, i + 1, i + 2}
+        )
+        return 3
+    if before in ("since", "after", "from"):
+        out.time = TimeRange(
+            start=day + (one if before == "after" else dt.timedelta()),
+            end=today + one,
+            label=f"{before} {day}",
+        )
+    elif before in ("before", "until", "till"):
+        out.time = TimeRange(
+            end=day + (dt.timedelta() if before == "before" else one), label=f"{before} {day}"
+        )
+    else:
+        out.time = TimeRange(start=day, end=day + one, label=str(day))
+    out.used.update({i - 1, i} if before else {i})
+    return 1
+
+
+def _date(word: str) -> dt.date | None:
+    m = _DATE.fullmatch(word)
+    if not m:
+        return None
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
 
 
 def _comparisons(tokens: Tokens, out: TimeSignals) -> None:
