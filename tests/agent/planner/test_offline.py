@@ -233,3 +233,82 @@ def test_preferences(lexicon: Lexicon) -> None:
     assert applied.query is not None and filters(applied.query) == {"country": ("eq", "DE")}
     assert applied.notes
     assert ask(lexicon, "forget my preferences").preferences == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("revenue Q2'25", dt.date(2025, 4, 1), dt.date(2025, 7, 1)),
+        ("concerts in twenty twenty four", dt.date(2024, 1, 1), dt.date(2025, 1, 1)),
+        ("revenue in the second half of 2025", dt.date(2025, 7, 1), dt.date(2026, 1, 1)),
+        ("revenue H1 2025", dt.date(2025, 1, 1), dt.date(2025, 7, 1)),
+        ("revenue from July to December 2025", dt.date(2025, 7, 1), dt.date(2026, 1, 1)),
+        ("revenue from 2025-07-01 to 2025-12-31", dt.date(2025, 7, 1), dt.date(2026, 1, 1)),
+        ("tickets sold in the last quarter of 2025", dt.date(2025, 10, 1), dt.date(2026, 1, 1)),
+    ],
+)
+def test_spans_and_shorthand(lexicon: Lexicon, text: str, start: dt.date, end: dt.date) -> None:
+    time = q(lexicon, text).time
+    assert time is not None and (time.start, time.end) == (start, end)
+
+
+@pytest.mark.parametrize(
+    ("text", "metric"),
+    [
+        ("whats the revnue for 2025", "revenue"),
+        ("ATP in 2025", "avg_ticket_price"),
+        ("how many tix did we sell", "tickets_sold"),
+        ("avg headcount per show at clubs", "average_attendance"),
+        ("what did we take in 2024", "revenue"),
+        ("which segment pays the most per ticket", "avg_ticket_price"),
+    ],
+)
+def test_jargon_and_typos(lexicon: Lexicon, text: str, metric: str) -> None:
+    assert q(lexicon, text).metrics == (metric,)
+
+
+def test_year_to_date_shorthands(lexicon: Lexicon) -> None:
+    so_far = q(lexicon, "revenue by channel for 2026 so far")
+    assert so_far.time is not None and so_far.time.relative == "year_to_date"
+    closed = q(lexicon, "revenue for 2025 so far")  # a past year is complete
+    assert closed.time is not None and closed.time.end == dt.date(2026, 1, 1)
+
+
+def test_ranking_phrasings(lexicon: Lexicon) -> None:
+    listed = q(lexicon, "list the three cities with the highest revenue in 2024")
+    assert (listed.dimensions, listed.limit) == (("city",), 3)
+    assert q(lexicon, "cities by revenue in 2024").dimensions == ("city",)
+    top = q(lexicon, "who was the top-selling punk artist by tickets in 2025")
+    assert (top.dimensions, top.limit) == (("artist",), 1)
+    assert q(lexicon, "price tier breakdown of tickets for Bitter Bone").dimensions == (
+        "price_tier",
+    )
+    assert q(lexicon, "revenue by month and channel").dimensions == ("month", "channel")
+
+
+def test_followups_keep_what_a_context_word_would_replace(lexicon: Lexicon) -> None:
+    first = q(lexicon, "revenue by quarter in 2025")
+    clubs = q(lexicon, "only club shows", first)
+    assert clubs.metrics == ("revenue",) and filters(clubs) == {"venue_type": ("eq", "club")}
+    germany = q(lexicon, "how many concerts in Germany in 2025")
+    narrowed = q(lexicon, "excluding Berlin", germany)
+    assert filters(narrowed) == {"country": ("eq", "DE"), "city": ("ne", "Berlin")}
+
+
+def test_followup_names_the_period_to_compare_with(lexicon: Lexicon) -> None:
+    first = q(lexicon, "what was revenue in Q1 2026")
+    growth = q(lexicon, "growth vs Q1 2025?", first)
+    assert growth.compare is not None and growth.compare.kind == "year_ago"
+    assert growth.time == first.time
+    years = q(lexicon, "growth 2024 to 2025?", q(lexicon, "revenue by year"))
+    assert years.dimensions == () and years.compare is not None
+
+
+def test_percentage_change_is_growth_not_a_share(lexicon: Lexicon) -> None:
+    change = ask(lexicon, "percentage change in concerts in Chicago from 2024 to 2025")
+    assert change.query is not None and change.focus is None
+    assert change.query.compare is not None and change.query.metrics == ("concerts",)
+
+
+def test_writes_in_other_words_are_refused(lexicon: Lexicon) -> None:
+    assert ask(lexicon, "please mark every scheduled concert as cancelled").kind == "refusal"
