@@ -26,7 +26,6 @@ from greenroom.semantic.timeexpr import shift_year
 PlanKind = Literal["query", "clarification", "refusal", "why", "preference"]
 _LOCATION = {"venue", "city", "country", "venue_type"}
 _WHO = {"artist", "genre", "growth_trend"}
-_VENUE_GRAIN = {"venue", "city", "country", "venue_type"}
 _PREFERENCE = (
     "i only care about",
     "i care only about",
@@ -66,7 +65,8 @@ class Plan:
     """What the planner read that a person should see (a typo corrected, a preference)."""
     chart: ChartType | None = None
     focus: Filter | None = None
-    """A share of one value ("share of revenue from Germany"): keep only that row."""
+    """The part of a share ("what share of revenue came from Germany"): the first metric
+    under this filter, over the same without it (`SemanticLayer.share_of`)."""
     preferences: tuple[Filter, ...] | None = None
 
 
@@ -228,7 +228,7 @@ def _finish(
     catalog = get_catalog()
     if (
         "popularity_rank" in metrics
-        and not set(dims) | {f.dimension for f in filters} <= _VENUE_GRAIN
+        and not set(dims) | {f.dimension for f in filters} <= _LOCATION
     ):
         metrics = ["tickets_sold" if m == "popularity_rank" else m for m in metrics]
         notes += ("popularity read as tickets sold",)
