@@ -124,3 +124,17 @@ def test_today_moves_relative_periods(clean_world: BuiltWorld) -> None:
     with reader:
         r = bot.process_user_query("tickets sold last year", None, dt.date(2025, 3, 1))
     assert "2024" in r.answer
+
+
+def test_why_decomposes_the_change_into_its_biggest_moves(
+    clean_world: BuiltWorld, tmp_path: Path
+) -> None:
+    bot, reader = _bot(clean_world, SqliteMemory(tmp_path / "m.db"))
+    with reader:
+        first = bot.process_user_query("tickets sold last year", None)
+        why = bot.process_user_query("why?", first.session_id)
+    assert why.kind == "answer" and "biggest moves by" in why.answer
+    assert why.result is not None and "change" in why.result.columns
+    changes = [row[why.result.columns.index("change")] for row in why.result.rows]
+    assert changes == sorted(changes, key=lambda c: -abs(c or 0))  # largest moves first
+    assert why.chart is not None
