@@ -119,7 +119,19 @@ class Lexicon:
         from rapidfuzz import fuzz, process
 
         best = process.extractOne(text, self.names, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
-        return self.exact.get(best[2], []) if best else []
+        if best is None or not _word_for_word(words, best[2].split()):
+            return []
+        return self.exact.get(best[2], [])
+
+
+def _word_for_word(words: tuple[str, ...], name: list[str]) -> bool:
+    """A typo of a name is the name word for word: "kingdm of sirns" is Kingdom of Sirens,
+    but "rio de janeiro have" is not Rio de Janeiro Arena."""
+    from rapidfuzz import fuzz
+
+    if len(words) != len(name):
+        return False
+    return all(w == n or fuzz.ratio(w, n) >= 70 for w, n in zip(words, name, strict=True))
 
 
 def _is_keyword(word: str) -> bool:

@@ -226,10 +226,7 @@ def _finish(
     base: SemanticQuery | None = None,
 ) -> Built | Plan:
     catalog = get_catalog()
-    if (
-        "popularity_rank" in metrics
-        and not set(dims) | {f.dimension for f in filters} <= _LOCATION
-    ):
+    if "popularity_rank" in metrics and not set(dims) | {f.dimension for f in filters} <= _LOCATION:
         metrics = ["tickets_sold" if m == "popularity_rank" else m for m in metrics]
         notes += ("popularity read as tickets sold",)
     time = sig.time.time if sig.time.time else (base.time if base else None)

@@ -60,3 +60,9 @@ def test_a_name_of_two_kinds_keeps_both_readings(lexicon: Lexicon) -> None:
 
 def test_planner_words_are_never_fuzzy_names(lexicon: Lexicon) -> None:
     assert found(lexicon, "total revenue by month for last year") == []
+
+
+def test_a_fuzzy_name_must_match_word_for_word(lexicon: Lexicon) -> None:
+    # "buenos aires have" is one letter-edit family away from "Buenos Aires Theatre" as a
+    # string, but "have" is not "theatre": the city, exactly, is meant
+    assert values(lexicon, "how many shows does buenos aires have") == [("city", "Buenos Aires")]
