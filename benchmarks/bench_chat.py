@@ -23,6 +23,7 @@ SETS = {
     "coverage": ROOT / "tests" / "agent" / "fixtures" / "chat_coverage.yaml",
     "paraphrases": ROOT / "tests" / "agent" / "fixtures" / "chat_paraphrases.yaml",
     "analyst": ROOT / "tests" / "agent" / "fixtures" / "chat_analyst.yaml",
+    "variants": ROOT / "tests" / "agent" / "fixtures" / "chat_variants.yaml",
 }
 TARGET_P95_MS = {"demo": 300, "sf1": 1000}
 

@@ -151,7 +151,12 @@ def interpretation(
         text += ", " + where
     if query.order and query.limit:
         first = query.order[0]
-        text += f", {'top' if first.descending else 'bottom'} {query.limit} by {first.by.replace('_', ' ')}"
+        best_first = first.descending != (
+            first.by in catalog.metrics and catalog.metric(first.by).better == "lower"
+        )
+        text += (
+            f", {'top' if best_first else 'bottom'} {query.limit} by {first.by.replace('_', ' ')}"
+        )
     if query.compare is not None:
         text += ", compared with " + (
             "the same period a year earlier"

@@ -144,12 +144,14 @@ class ConcertAIChatbot:
             return Context(), False
         previous: SemanticQuery | None = None
         focus: Filter | None = None
+        top: tuple[Filter, ...] = ()
         pending: tuple[Choice, ...] = ()
         for event in events:
             payload = event.payload
             if payload.get("query"):
                 previous = SemanticQuery.model_validate(payload["query"])
                 focus = Filter.model_validate(payload["focus"]) if payload.get("focus") else None
+                top = tuple(Filter.model_validate(f) for f in payload.get("top") or ())
             pending = tuple(
                 Choice(c["label"], SemanticQuery.model_validate(c["query"]))
                 for c in payload.get("choices", ())
@@ -157,7 +159,10 @@ class ConcertAIChatbot:
         prefs: tuple[Filter, ...] = ()
         for record in records:
             prefs = tuple(Filter.model_validate(f) for f in record.content.get("filters", ()))
-        return Context(previous=previous, focus=focus, pending=pending, preferences=prefs), True
+        context = Context(
+            previous=previous, focus=focus, top=top, pending=pending, preferences=prefs
+        )
+        return context, True
 
     def _plan(self, message: str, context: Context) -> Plan:
         offline = plan(message, self.lexicon, self.today, context)
@@ -239,6 +244,7 @@ class ConcertAIChatbot:
             "kind": "answer",
             "query": turn.query.model_dump(mode="json"),
             "focus": turn.focus.model_dump(mode="json") if turn.focus else None,
+            "top": _top(turn.query, result),
             "summary": {"answer": response.answer, "rows": result.table.num_rows},
             "chart": turn.chart,
         }
@@ -280,3 +286,15 @@ class ConcertAIChatbot:
             chart=chart,
             suggestions=words.suggestions(query, period_words),
         )
+
+
+def _top(query: SemanticQuery, result: SemanticResult) -> list[dict[str, Any]]:
+    """The one row a ranking answered, as filters ("it" in the next question)."""
+    if query.limit != 1 or not query.dimensions or result.table.num_rows != 1:
+        return []
+    row = result.table.to_pylist()[0]
+    return [
+        {"dimension": d, "op": "eq", "values": [row[d]]}
+        for d in query.dimensions
+        if row.get(d) is not None and not get_catalog().dimension(d).time
+    ]

@@ -77,7 +77,11 @@ class SemanticLayer:
         metric without `part`: one row with the part, `<metric>_total` and `share`."""
         import pyarrow as pa
 
-        whole_query = query.with_changes(filters=tuple(f for f in query.filters if f != part))
+        rest = tuple(f for f in query.filters if f != part)
+        status = self.catalog.dimension("status")
+        if part.dimension == status.name:  # "share of concerts that were cancelled": of all
+            rest = (*rest, Filter(dimension=status.name, op="in", values=status.values))
+        whole_query = query.with_changes(filters=rest)
         part_result = self.run(query)
         whole = self.run(whole_query).table
         metric = query.metrics[0]

@@ -19,9 +19,13 @@ _SQL = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _WRITES = "|".join(vocab.WRITE_VERBS)
+# "drop"/"remove" lead follow-ups too ("remove Berlin" narrows an answer): they are writes
+# only when data follows them
+_FIRST = "|".join(v for v in vocab.WRITE_VERBS if v not in ("drop", "remove"))
 _WRITE = re.compile(
-    rf"^(please |can you |could you |i want to |let s |lets )?({_WRITES})\b|"
-    rf"\b({_WRITES}) (all |the |every |this |that |these |those |my |a |an )?(old |bad )?"
+    rf"^(please |can you |could you |i want to |let s |lets )?({_FIRST})\b|"
+    rf"\b({_WRITES}) (all |the |every |this |that |these |those |my |a |an )?"
+    r"(old |bad |cancelled |canceled |scheduled |completed |duplicate |test )?"
     r"(data|record|records|row|rows|table|tables|concert|concerts|sale|sales|artist|artists|"
     r"venue|venues|customer|customers|ticket|tickets|price|prices)\b"
 )

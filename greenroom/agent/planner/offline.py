@@ -77,6 +77,9 @@ class Context:
     previous: SemanticQuery | None = None
     focus: Filter | None = None
     """The part of the previous answer's share ("online" in "share of online sales")."""
+    top: tuple[Filter, ...] = ()
+    """The one row a ranking answered ("the most popular venue" → venue = X): what "it"
+    refers to in the next question."""
     pending: tuple[Choice, ...] = ()
     preferences: tuple[Filter, ...] = field(default=())
 
@@ -107,9 +110,17 @@ def plan(message: str, lexicon: Lexicon, today: dt.date, context: Context | None
     if sig.empty:
         return _nothing_found(tokens)
     try:
-        built = (
-            _followup(sig, ctx.previous, ctx.focus) if followup and ctx.previous else _fresh(sig)
-        )
+        previous = ctx.previous
+        if previous is not None and sig.refers and ctx.top and not sig.mentions:
+            # "how much revenue has it made?" after "the most popular venue": that venue
+            named = {f.dimension for f in ctx.top}
+            previous = previous.with_changes(
+                dimensions=tuple(d for d in previous.dimensions if d not in named),
+                filters=(*previous.filters, *ctx.top),
+                order=(),
+                limit=None,
+            )
+        built = _followup(sig, previous, ctx.focus) if followup and previous else _fresh(sig)
     except _Ambiguous as amb:
         return amb.plan
     if isinstance(built, Plan):
@@ -299,7 +310,7 @@ def _finish(
 
 def _focus(sig: Signals, filters: list[Filter]) -> Filter | None:
     """The part of a "share of …" question: the filter named last ("… came from online")."""
-    eq = [f for f in filters if f.op == "eq" and f.dimension not in ("status",)]
+    eq = [f for f in filters if f.op == "eq"]
     if not eq:
         return None
     last = max(

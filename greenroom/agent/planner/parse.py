@@ -79,7 +79,61 @@ _CHARTS: dict[str, ChartType] = {
     "indicator": "indicator",
     "grouped": "grouped_bar",
 }
-_NEGATORS = ("excluding", "except", "without", "not", "other than", "apart from", "besides")
+_REFERENCES = (
+    "is that",
+    "of that",
+    "was that",
+    "for that",
+    "about that",
+    "that number",
+    "those numbers",
+    "of those",
+    "of it",
+    "is it",
+    "has it",
+    "did it",
+    "does it",
+    "was it",
+    "it make",
+    "it made",
+    "did they",
+    "do they",
+    "have they",
+    "that one",
+    "this one",
+    "that venue",
+    "that artist",
+    "that city",
+    "that band",
+    "this venue",
+    "this artist",
+    "same thing",
+)
+_NEGATORS = (
+    "excluding",
+    "exclude",
+    "excludes",
+    "except",
+    "without",
+    "not",
+    "other than",
+    "apart from",
+    "besides",
+    "leave out",
+    "leaving out",
+    "leave off",
+    "not including",
+    "minus",
+    "but not",
+    "ignore",
+    "ignoring",
+    "drop",
+    "remove",
+    "take out",
+    "omit",
+    "omitting",
+    "except for",
+)
 
 
 @dataclass
@@ -106,6 +160,8 @@ class Signals:
     versus: bool = False
     followup_cue: bool = False
     how_much: bool = False
+    refers: bool = False
+    """A reference to the previous answer ("is that", "did it", "their")."""
     weak_metric: bool = False
     """The metric came from a context word only ("… club shows"): a follow-up keeps its own."""
     corrected: tuple[tuple[str, str], ...] = ()
@@ -126,6 +182,9 @@ class Signals:
             or self.direction
             or self.time.shift_back
             or self.time.periods
+            or self.share
+            or self.negated
+            or self.time.compare
         )
 
 
@@ -206,6 +265,14 @@ def _dimensions(sig: Signals, reserved: set[int]) -> None:
     if sig.tokens.has("over time"):
         sig.dimensions.append("year")
     named = {i for m in sig.mentions for i in range(m.start, m.end)}
+    for mention in sig.mentions:
+        # "which 3 theaters sold the most": venues of that type, ranked
+        kinds = {e.dimension for e in mention.entries}
+        before_type = w[max(0, mention.start - 2) : mention.start]
+        if kinds == {"venue_type"} and mention.text.endswith("s") and _rank_cue(before_type):
+            sig.dimensions.append("venue")
+            if before_type and _number(before_type[-1]):
+                sig.limit = _number(before_type[-1])
     for start, end, text, dim in _find_phrases(sig.tokens, vocab.DIMENSION_PHRASES, reserved):
         # "top 5 metal artists", "which German venues": look past the names before the noun
         raw = w[max(0, start - 3) : start]
@@ -330,7 +397,10 @@ def _metrics(sig: Signals, reserved: set[int]) -> None:
         is_weak = metric in vocab.WEAK_METRICS or text in _WEAK_WORDS
         if sig.how_much and text in ("ticket", "tickets"):
             is_weak = True  # "how much did fans spend on tickets": money, not a count
+        if any(m.end == start for m in sig.mentions) and metric in ("tickets_sold", "concerts"):
+            is_weak = True  # "VIP tickets", "club shows": what is counted, not the measure
         (weak if is_weak else strong).append(metric)
+    strong = _money_and_attendance(sig, strong)
     sig.metrics = list(dict.fromkeys(strong)) or list(dict.fromkeys(weak))[:1]
     sig.weak_metric = not strong
     if len(sig.metrics) > 1 and not sig.tokens.has(
@@ -339,6 +409,45 @@ def _metrics(sig: Signals, reserved: set[int]) -> None:
         sig.metrics = sig.metrics[:1]
     if not sig.metrics and not sig.counted and sig.how_much:
         sig.metrics = ["revenue"]
+
+
+_MONEY = ("in dollars", "dollars", "usd", "bring in", "brought in", "money", "in revenue")
+_AVERAGE = (
+    "average",
+    "on average",
+    "per concert",
+    "per show",
+    "each concert",
+    "each show",
+    "typical",
+    "typically",
+    "mean",
+)
+
+
+def _money_and_attendance(sig: Signals, strong: list[str]) -> list[str]:
+    """Words that decide the measure over a counted noun: money ("… from ticket sales, in
+    dollars" is revenue), a cost on average (price), people attending (attendance)."""
+    t = sig.tokens
+    if t.has(*_MONEY) and "avg_ticket_price" not in strong:
+        strong = [
+            "revenue",
+            *[m for m in strong if m not in ("tickets_sold", "customers", "revenue")],
+        ]
+    if t.has("cost", "costs", "costed", "price", "priced") and t.has(*_AVERAGE):
+        return ["avg_ticket_price"]
+    if t.has("attended", "attend", "attendees", "attending", "went to", "showed up", "turnout"):
+        if sig.counted == "customers":  # "how many people attended": tickets, not buyers
+            sig.counted = None
+        if t.has(*_AVERAGE):
+            return ["average_attendance"]
+        if not strong or strong == ["customers"]:
+            return ["tickets_sold"]
+    if t.has("capacity", "fill", "filled", "full", "sold out", "sell out", "sellout") and not t.has(
+        "by capacity"
+    ):
+        return ["attendance_rate"]
+    return strong
 
 
 _WEAK_WORDS = frozenset(
@@ -418,6 +527,8 @@ def _cues(sig: Signals) -> None:
         "contribute",
         "contributed",
     )
+    if sig.metrics == ["attendance_rate"]:
+        sig.share = False  # "what fraction of its capacity": the rate is the fraction
     if growth_words or (sig.time.growth and not t.has("share", "fraction", "proportion")):
         sig.share = False
         sig.time.growth = True
@@ -444,11 +555,11 @@ def _cues(sig: Signals) -> None:
             break
     text = t.text()
     sig.followup_cue = any(text == s or text.startswith(s + " ") for s in _FOLLOWUP_STARTS)
+    sig.refers = t.has(*_REFERENCES)
+    sig.followup_cue = sig.followup_cue or sig.refers
     for idx, mention in enumerate(sig.mentions):
-        before = t.items[max(0, mention.start - 2) : mention.start]
-        if any(n in before for n in ("excluding", "except", "without", "not", "besides")) or (
-            len(before) == 2 and " ".join(before) in _NEGATORS
-        ):
+        before = " " + " ".join(t.items[max(0, mention.start - 4) : mention.start]) + " "
+        if any(f" {n} " in before for n in _NEGATORS):
             sig.negated.add(idx)
 
 

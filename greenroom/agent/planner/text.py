@@ -53,7 +53,9 @@ _YEAR_WORDS = re.compile(
 def shorthand(text: str) -> str:
     """What people type for what the planner reads: "%" → percent, "Q2'25" → Q2 2025,
     "twenty twenty four" → 2024, "2025-07-01" → one date token, "yr", "tix", "ATP" …"""
-    text = text.replace("%", " percent ")
+    text = text.replace("%", " percent ").replace("#1", " top 1 ")
+    text = re.sub(r"\bcalendar (year|quarter|month)", r"\1", text, flags=re.I)
+    text = re.sub(r"\b(number|no\.?) one\b", "top 1", text, flags=re.I)
     text = re.sub(r"\b(\d{4})-(\d{2})-(\d{2})\b", r" date\1\2\3 ", text)
     text = re.sub(r"['’](\d{2})\b", r" 20\1", text)
 

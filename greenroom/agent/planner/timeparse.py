@@ -201,6 +201,12 @@ def _at(w: tuple[str, ...], i: int, today: dt.date, out: TimeSignals) -> int:
     if word in ("last", "previous", "prior") and nxt in _UNITS:
         if i > 0 and w[i - 1] in ("than", "with", "to", "vs", "versus", "from", "against"):
             return 0
+        if (
+            i > 1
+            and w[i - 1] == "the"
+            and w[i - 2] in ("than", "with", "to", "vs", "versus", "against", "over")
+        ):
+            return 0
         out.time = TimeRange(relative=f"last_{nxt}", label=f"last {nxt}")
         out.used.update({i, i + 1})
         return 2
@@ -361,19 +367,31 @@ def _comparisons(tokens: Tokens, out: TimeSignals) -> None:
             "last period",
         ),
     }
+    out.growth = tokens.has(*_GROWTH)
+    comparing = out.growth or tokens.has(*_COMPARING)
     for kind, options in phrases.items():
         for p in options:
             at = tokens.find(p)
-            if at >= 0 and out.compare is None:
-                out.compare = Comparison(
-                    kind="year_ago" if kind == "year_ago" else "previous_period"
-                )
-                out.explicit_compare = True
-                out.shift_back = p in ("same period last year", "the year before", "a year earlier")
-                out.used.update(range(at, at + len(p.split())))
-    out.growth = tokens.has(*_GROWTH)
+            if at < 0 or out.compare is not None:
+                continue
+            if p in _UNIT_PHRASES and not _after_comparison(tokens.items, at):
+                continue  # "sold in the previous year": a period, not a comparison
+            out.compare = Comparison(kind="year_ago" if kind == "year_ago" else "previous_period")
+            out.explicit_compare = True
+            out.shift_back = p in _SHIFTS and not comparing
+            out.used.update(range(at, at + len(p.split())))
     if out.compare is None and out.growth:
         out.compare = Comparison(kind="previous_period")
+
+
+_UNIT_PHRASES = ("previous quarter", "previous month", "previous year", "prior year")
+_SHIFTS = ("same period last year", "the year before", "a year earlier")
+_COMPARING = ("compared", "compare", "comparison", "vs", "versus", "against", "relative to")
+
+
+def _after_comparison(w: tuple[str, ...], at: int) -> bool:
+    before = w[max(0, at - 3) : at]
+    return any(x in before for x in ("than", "with", "to", "vs", "versus", "against", "over"))
 
 
 def _many_years(tokens: Tokens, years: list[int], out: TimeSignals) -> None:

@@ -370,6 +370,14 @@ REFUSE_TOPICS = (
     "capital of",
     "meaning of life",
     "write me",
+    "flight",
+    "flights",
+    "hotel",
+    "book me",
+    "buy me",
+    "order me",
+    "reserve",
+    "taxi",
 )
 WRITE_VERBS = (
     "delete",

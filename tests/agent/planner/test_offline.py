@@ -8,7 +8,7 @@ import pytest
 
 from greenroom.agent.planner.lexicon import Lexicon
 from greenroom.agent.planner.offline import Context, Plan, plan
-from greenroom.semantic.query import SemanticQuery
+from greenroom.semantic.query import Filter, SemanticQuery
 
 TODAY = dt.date(2026, 6, 30)
 
@@ -312,3 +312,63 @@ def test_percentage_change_is_growth_not_a_share(lexicon: Lexicon) -> None:
 
 def test_writes_in_other_words_are_refused(lexicon: Lexicon) -> None:
     assert ask(lexicon, "please mark every scheduled concert as cancelled").kind == "refusal"
+
+
+@pytest.mark.parametrize(
+    ("text", "metric"),
+    [
+        ("What did concerts in 2024 bring in from ticket sales, in dollars?", "revenue"),
+        ("For each price tier, how much does a ticket cost on average?", "avg_ticket_price"),
+        ("On average, how many people attended each arena concert?", "average_attendance"),
+        ("how many people attended concerts in 2025", "tickets_sold"),
+        ("what fraction of its capacity does Denver Sports Hall fill?", "attendance_rate"),
+    ],
+)
+def test_the_measure_behind_the_words(lexicon: Lexicon, text: str, metric: str) -> None:
+    assert q(lexicon, text).metrics == (metric,)
+
+
+def test_previous_calendar_year_is_a_period(lexicon: Lexicon) -> None:
+    got = q(lexicon, "Tickets sold in the previous calendar year?")
+    assert got.time is not None and got.time.relative == "last_year" and got.compare is None
+
+
+def test_a_share_of_a_status_and_ranked_venue_types(lexicon: Lexicon) -> None:
+    cancelled = ask(lexicon, "What share of 2024 concerts were cancelled?")
+    assert cancelled.focus is not None and cancelled.focus.dimension == "status"
+    theaters = q(lexicon, "Which 3 theaters sold the most tickets in 2025?")
+    assert (theaters.dimensions, theaters.limit) == (("venue",), 3)
+    assert filters(theaters) == {"venue_type": ("eq", "theater")}
+    assert q(lexicon, "Which venue ranks number one for popularity?").limit == 1
+
+
+def test_followups_by_reference(lexicon: Lexicon) -> None:
+    total = q(lexicon, "What was the total ticket revenue in 2024?")
+    vip = ask(lexicon, "what share of that came from VIP tickets?", total)
+    assert vip.query is not None and vip.query.metrics == ("revenue",) and vip.focus is not None
+    assert vip.query.time == total.time
+    top = q(lexicon, "what is the most popular venue")
+    it = plan(
+        "how much revenue has it made?",
+        lexicon,
+        TODAY,
+        Context(previous=top, top=(Filter(dimension="venue", values=("Reverb Den",)),)),
+    )
+    assert it.query is not None and filters(it.query) == {"venue": ("eq", "Reverb Den")}
+    assert it.query.dimensions == () and it.query.metrics == ("revenue",)
+    channels = q(lexicon, "How many tickets did each sales channel sell in 2025?")
+    assert filters(q(lexicon, "leave out the stream channel", channels)) == {
+        "channel": ("ne", "stream")
+    }
+    growth = q(
+        lexicon,
+        "what's the growth compared with the year before?",
+        q(lexicon, "tickets sold last year"),
+    )
+    assert growth.compare is not None and growth.compare.kind == "year_ago"
+
+
+def test_out_of_domain_requests(lexicon: Lexicon) -> None:
+    assert ask(lexicon, "Can you book me a flight to Berlin for next week?").kind == "refusal"
+    assert ask(lexicon, "remove all cancelled concerts").kind == "refusal"
+    assert ask(lexicon, "remove Chicago", q(lexicon, "revenue by city")).kind == "query"
