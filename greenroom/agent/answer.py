@@ -254,11 +254,17 @@ def _change(
     return f", {direction} {abs(growth) * 100:.1f}% from {fmt(before, metric)} in {when}"
 
 
-def suggestions(query: SemanticQuery, period_words: str) -> list[str]:
+def suggestions(
+    query: SemanticQuery, period_words: str, *, favourite: str | None = None
+) -> list[str]:
+    """Next questions, phrased so the planner reads them; the actor's most asked measure
+    (long-term memory) first when this answer is about another."""
     catalog = get_catalog()
     metric = catalog.metric(query.metrics[0])
     when = f" {period_words}" if period_words else ""
     out: list[str] = []
+    if favourite and favourite not in query.metrics and favourite in catalog.metrics:
+        out.append(f"and {catalog.metric(favourite).label}?")
     if not query.dimensions:
         if metric.grain in ("sales", "concerts"):
             out.append(f"{metric.label} by month{when}")

@@ -68,6 +68,8 @@ class ConcertAIChatbot:
         self.memory = memory
         self.provider = provider
         self.actor_id = actor_id
+        self.default_today = tool.layer.today
+        self._favourite: str | None = None
 
     @property
     def today(self) -> dt.date:
@@ -79,8 +81,7 @@ class ConcertAIChatbot:
         self, query: str, session_id: str | None = None, today: dt.date | None = None
     ) -> ChatResponse:
         session = session_id or uuid.uuid4().hex
-        if today is not None:
-            self.tool.layer.today = today
+        self.tool.layer.today = today or self.default_today
         context, memory_ok = self._recall(session)
         turn = self._plan(query, context)
         response, remembered = self._respond(turn, session)
@@ -133,6 +134,7 @@ class ConcertAIChatbot:
     # ---- one turn -----------------------------------------------------------------------
 
     def _recall(self, session_id: str) -> tuple[Context, bool]:
+        self._favourite = None
         if self.memory is None:
             return Context(), True
         from greenroom.agent.memory import MemoryUnavailableError
@@ -140,6 +142,7 @@ class ConcertAIChatbot:
         try:
             events = self.memory.list_events(session_id, limit=20)
             records = self.memory.list_records(self.actor_id, "preferences")
+            interests = self.memory.list_records(self.actor_id, "interests")
         except MemoryUnavailableError:
             return Context(), False
         previous: SemanticQuery | None = None
@@ -156,6 +159,8 @@ class ConcertAIChatbot:
                 Choice(c["label"], SemanticQuery.model_validate(c["query"]))
                 for c in payload.get("choices", ())
             )
+        counts = {r.content.get("metric"): r.content.get("count", 0) for r in interests}
+        self._favourite = max(counts, key=lambda m: counts[m]) if counts else None
         prefs: tuple[Filter, ...] = ()
         for record in records:
             prefs = tuple(Filter.model_validate(f) for f in record.content.get("filters", ()))
@@ -284,7 +289,7 @@ class ConcertAIChatbot:
             ),
             sql=result.compiled.display_sql,
             chart=chart,
-            suggestions=words.suggestions(query, period_words),
+            suggestions=words.suggestions(query, period_words, favourite=self._favourite),
         )
 
 

@@ -138,3 +138,22 @@ def test_why_decomposes_the_change_into_its_biggest_moves(
     changes = [row[why.result.columns.index("change")] for row in why.result.rows]
     assert changes == sorted(changes, key=lambda c: -abs(c or 0))  # largest moves first
     assert why.chart is not None
+
+
+def test_recurring_interests_shape_the_suggestions(clean_world: BuiltWorld, tmp_path: Path) -> None:
+    bot, reader = _bot(clean_world, SqliteMemory(tmp_path / "m.db"))
+    with reader:
+        for question in ("revenue by year", "revenue by channel", "revenue in 2025"):
+            bot.process_user_query(question, None)
+        tickets = bot.process_user_query("tickets sold by country", None)
+        followed = bot.process_user_query(tickets.suggestions[0], tickets.session_id)
+    assert tickets.suggestions[0] == "and revenue?"
+    assert followed.result is not None and followed.result.columns == ["country", "revenue"]
+
+
+def test_a_given_today_applies_to_that_turn_only(clean_world: BuiltWorld) -> None:
+    bot, reader = _bot(clean_world, False)
+    with reader:
+        bot.process_user_query("tickets sold last year", None, dt.date(2025, 3, 1))
+        later = bot.process_user_query("tickets sold last year", None)
+    assert str(clean_world.settings.today.year - 1) in later.answer
