@@ -24,6 +24,7 @@ SETS = {
     "paraphrases": ROOT / "tests" / "agent" / "fixtures" / "chat_paraphrases.yaml",
     "analyst": ROOT / "tests" / "agent" / "fixtures" / "chat_analyst.yaml",
     "variants": ROOT / "tests" / "agent" / "fixtures" / "chat_variants.yaml",
+    "blind": ROOT / "tests" / "agent" / "fixtures" / "chat_blind.yaml",
 }
 TARGET_P95_MS = {"demo": 300, "sf1": 1000}
 

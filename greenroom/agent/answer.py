@@ -236,7 +236,8 @@ def sentence(
         f"Top {len(rows)} by {metric.label}" if query.order and query.limit else f"{name} by {by}"
     )
     if query.order and query.limit:
-        head = f"{'Top' if query.order[0].descending else 'Bottom'} {len(rows)} {plural(by)} by {metric.label}"
+        best_first = query.order[0].descending != (metric.better == "lower")
+        head = f"{'Top' if best_first else 'Bottom'} {len(rows)} {plural(by)} by {metric.label}"
     return f"{head}{where}: {shown}{more}."
 
 

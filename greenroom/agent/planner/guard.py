@@ -57,8 +57,8 @@ def check(message: str) -> Verdict | None:
             f"{MAX_MESSAGE:,}. Ask one question at a time. {CAN_DO}.",
         )
     printable = sum(ch.isprintable() or ch.isspace() for ch in text)
-    letters = sum(ch.isalpha() for ch in text)
-    if printable < 0.9 * len(text) or letters < 0.3 * len(text.replace(" ", "")):
+    words = sum(ch.isalnum() for ch in text)
+    if printable < 0.9 * len(text) or words < 0.5 * len(text.replace(" ", "")):
         return Verdict("clarification", f"I could not read that as a question. {CAN_DO}.")
     tokens = Tokens.of(text)
     if _SQL.search(text) or _SHELL.search(text):

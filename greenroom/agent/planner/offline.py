@@ -102,9 +102,11 @@ def plan(message: str, lexicon: Lexicon, today: dt.date, context: Context | None
         return Plan("preference", preferences=filters)
     if sig.why and ctx.previous is not None:
         return Plan("why", query=ctx.previous)
+    own_measure = (sig.metrics and not sig.weak_metric) or sig.counted
+    narrowing = sig.negated or sig.tokens.has("only", "just", "instead")
     followup = (
         ctx.previous is not None
-        and (sig.followup_cue or not (sig.metrics or sig.counted))
+        and (sig.followup_cue or narrowing or not own_measure)
         and not sig.empty
     )
     if sig.empty:
@@ -192,24 +194,8 @@ def _followup(sig: Signals, previous: SemanticQuery, focus: Filter | None = None
     else:
         dims = [d for d in previous.dimensions if d != "year" or not sig.time.time]
     dims = _merge_dims(dims, implied_dims)
-    sig_time = sig.time
-    time = sig_time.time if (sig_time.time or sig_time.years) else previous.time
-    span = period_of(previous, sig_time.today)
-    if sig_time.shift_back and span is not None and not sig_time.time:
-        start, end = shift_year(*span)
-        time = TimeRange(start=start, end=end, label="the same period a year earlier")
-        sig.time.compare = None
-    compare = previous.compare if not sig_time.time else None
-    if sig_time.time and span is not None and (sig_time.growth or sig.versus):
-        # "growth vs Q1 2025?" after Q1 2026: the earlier period is the one to compare with
-        named = period_of(SemanticQuery(metrics=("revenue",), time=sig_time.time), sig_time.today)
-        if named == shift_year(*span) or named == _previous(span):
-            year_ago = named == shift_year(*span)
-            compare = Comparison(kind="year_ago" if year_ago else "previous_period")
-            time = previous.time
-            sig.time.compare = compare
-            sig.time.time = None
-    if sig_time.years and sig_time.growth:
+    time, compare = _followup_period(sig, previous)
+    if sig.time.years and sig.time.growth:
         dims = [d for d in dims if d != "year"]
     if focus is not None and not sig.dimensions:
         sig.share = True  # "and box office?" after a share keeps asking for a share
@@ -217,15 +203,72 @@ def _followup(sig: Signals, previous: SemanticQuery, focus: Filter | None = None
     return _finish(sig, metrics, dims, filters, notes, base=base)
 
 
+def _followup_period(
+    sig: Signals, previous: SemanticQuery
+) -> tuple[TimeRange | None, Comparison | None]:
+    """The period (and comparison) a follow-up asks about, read against the previous one:
+    "and in 2024?" replaces it; "and the previous year?" / "same period last year?" move
+    it back a year; "compare that with 2024" after 2025 lists both years; "growth vs Q1
+    2025?" after Q1 2026 compares the two. Adjusts `sig.time` to match."""
+    told = sig.time
+    span = period_of(previous, told.today)
+    back = sig.tokens.has("previous year", "prior year", "year before", "the year prior")
+    if span is not None and (told.shift_back or back) and not (told.growth or sig.versus):
+        start, end = shift_year(*span)
+        told.time, told.compare = None, None
+        return TimeRange(start=start, end=end, label="the same period a year earlier"), (
+            previous.compare
+        )
+    listed = next((f for f in previous.filters if f.dimension == "year" and f.op == "in"), None)
+    named_year = (
+        _whole_year(period_of(SemanticQuery(metrics=previous.metrics, time=told.time), told.today))
+        if told.time
+        else None
+    )
+    if listed is not None and sig.versus and (named_year or told.years):
+        # "vs 2023?" after "2024 vs 2025": one more year side by side
+        extra = [named_year] if named_year else told.years
+        told.years = sorted({*(int(v) for v in listed.values), *extra})
+        told.time = None
+        return None, None
+    if told.time is None:
+        return (None if told.years else previous.time), previous.compare if not told.years else None
+    named = period_of(SemanticQuery(metrics=previous.metrics, time=told.time), told.today)
+    if span is None or not (told.growth or sig.versus):
+        return told.time, None
+    this_year, that_year = _whole_year(span), _whole_year(named)
+    if sig.versus and not told.growth and this_year and that_year and this_year != that_year:
+        told.years, told.time = sorted((this_year, that_year)), None  # a row per year
+        return None, None
+    if named in (shift_year(*span), _previous(span)):
+        year_ago = named == shift_year(*span)
+        told.compare = Comparison(kind="year_ago" if year_ago else "previous_period")
+        told.time = None
+        return previous.time, told.compare
+    return told.time, None
+
+
 def _previous(
     span: tuple[dt.date | None, dt.date | None],
 ) -> tuple[dt.date | None, dt.date | None] | None:
+    from greenroom.semantic.exceptions import SemanticError
     from greenroom.semantic.timeexpr import previous_period
 
     try:
         return previous_period(*span)
-    except Exception:  # an open-ended period has no "before"
+    except SemanticError:  # an open-ended period has no "before"
         return None
+
+
+def _whole_year(span: tuple[dt.date | None, dt.date | None] | None) -> int | None:
+    """The year `span` covers exactly, if it is one calendar year."""
+    if span is None:
+        return None
+    start, end = span
+    if start is None or end is None:
+        return None
+    whole = start.month == 1 and start.day == 1 and end == dt.date(start.year + 1, 1, 1)
+    return start.year if whole else None
 
 
 def _finish(
@@ -277,6 +320,9 @@ def _finish(
         focus = _focus(sig, filters)
     order: tuple[Order, ...] = base.order if base else ()
     limit = base.limit if base else None
+    if order and order[0].by not in (*metrics, *dims):
+        # "rank them by revenue instead": the same ranking, by the new measure
+        order = (Order(by=metrics[0], descending=order[0].descending),)
     if sig.direction or (sig.limit and dims):
         if not dims and sig.tokens.has("who"):
             dims = ["artist"]  # "who sold the most": one artist unless a number says more

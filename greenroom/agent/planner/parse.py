@@ -302,8 +302,9 @@ def _dimensions(sig: Signals, reserved: set[int]) -> None:
                 sig.dimensions.append(dim)
             sig.plural = text.endswith("s") and not text.endswith("status")
             reserved.update(range(start, end))
-            if before and _number(before[-1]) and not _YEARLIKE.fullmatch(before[-1]):
-                sig.limit = _number(before[-1])
+            counted = [x for x in before if _number(x) and not _YEARLIKE.fullmatch(x)]
+            if counted:  # "which 3 venues", "the three most popular venues"
+                sig.limit = _number(counted[-1])
 
 
 def _metric_word(words: tuple[str, ...]) -> bool:
@@ -412,6 +413,7 @@ def _metrics(sig: Signals, reserved: set[int]) -> None:
 
 
 _MONEY = ("in dollars", "dollars", "usd", "bring in", "brought in", "money", "in revenue")
+_EARN = ("make", "made", "earn", "earned", "earns", "earning", "generate", "generated")
 _AVERAGE = (
     "average",
     "on average",
@@ -429,7 +431,8 @@ def _money_and_attendance(sig: Signals, strong: list[str]) -> list[str]:
     """Words that decide the measure over a counted noun: money ("… from ticket sales, in
     dollars" is revenue), a cost on average (price), people attending (attendance)."""
     t = sig.tokens
-    if t.has(*_MONEY) and "avg_ticket_price" not in strong:
+    money = t.has(*_MONEY) or (t.has(*_EARN) and t.has("ticket sales", "sales", "tickets"))
+    if money and "avg_ticket_price" not in strong and ("tickets_sold" in strong or t.has(*_MONEY)):
         strong = [
             "revenue",
             *[m for m in strong if m not in ("tickets_sold", "customers", "revenue")],

@@ -372,3 +372,37 @@ def test_out_of_domain_requests(lexicon: Lexicon) -> None:
     assert ask(lexicon, "Can you book me a flight to Berlin for next week?").kind == "refusal"
     assert ask(lexicon, "remove all cancelled concerts").kind == "refusal"
     assert ask(lexicon, "remove Chicago", q(lexicon, "revenue by city")).kind == "query"
+
+
+def test_money_verbs_beat_ticket_sales(lexicon: Lexicon) -> None:
+    made = q(lexicon, "How much did we make from ticket sales for concerts held in 2024?")
+    assert made.metrics == ("revenue",)
+    assert q(lexicon, "Which five acts earned the most from ticket sales in 2025?").metrics == (
+        "revenue",
+    )
+
+
+def test_short_followups_with_context_nouns(lexicon: Lexicon) -> None:
+    indie = q(lexicon, "indie revenue in 2024")
+    online = q(lexicon, "online sales only", indie)
+    assert online.metrics == ("revenue",) and filters(online) == {
+        "genre": ("eq", "indie"),
+        "channel": ("eq", "online"),
+    }
+    ranked = q(lexicon, "top 10 artists by tickets sold in 2024")
+    again = q(lexicon, "rank them by revenue instead", ranked)
+    assert (again.metrics, again.limit, again.order[0].by) == (("revenue",), 10, "revenue")
+    back = q(lexicon, "And the previous year?", q(lexicon, "Motorkult revenue in 2024"))
+    assert back.time is not None and back.time.start == dt.date(2023, 1, 1)
+
+
+def test_compare_that_with_another_year_lists_both(lexicon: Lexicon) -> None:
+    first = q(lexicon, "concerts in Chicago in 2025")
+    both = q(lexicon, "compare that with 2024", first)
+    assert both.dimensions == ("year",) and filters(both)["year"] == ("in", 2024, 2025)
+    three = q(lexicon, "vs 2023?", both)
+    assert filters(three)["year"] == ("in", 2023, 2024, 2025)
+
+
+def test_counted_rankings_after_the(lexicon: Lexicon) -> None:
+    assert q(lexicon, "What are the three most popular venues?").limit == 3
