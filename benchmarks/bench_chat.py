@@ -25,6 +25,7 @@ SETS = {
     "analyst": ROOT / "tests" / "agent" / "fixtures" / "chat_analyst.yaml",
     "variants": ROOT / "tests" / "agent" / "fixtures" / "chat_variants.yaml",
     "blind": ROOT / "tests" / "agent" / "fixtures" / "chat_blind.yaml",
+    "followups": ROOT / "tests" / "agent" / "fixtures" / "chat_followups.yaml",
 }
 TARGET_P95_MS = {"demo": 300, "sf1": 1000}
 

@@ -24,8 +24,8 @@ _PREPOSITION = {
     "status": "for",
     "growth_trend": "with trend",
     "year": "in",
-    "quarter": "in quarter",
-    "month": "in month",
+    "quarter": "in",
+    "month": "in",
     "weekday": "on",
 }
 _CHANNEL = {
@@ -117,6 +117,8 @@ def _filter_words(flt: Filter) -> str:
         values = [_PLURAL_VALUE.get(v, v) for v in values]
     if flt.dimension == "genre":
         values = [f"{v} artists" for v in values]
+    if flt.dimension in ("quarter", "month"):
+        values = [label(int(v), flt.dimension) for v in flt.values]
     if flt.dimension == "channel":
         values = [_CHANNEL.get(v, v) for v in values]
     if flt.dimension == "country":

@@ -162,7 +162,8 @@ def _fresh(sig: Signals) -> Built | Plan:
 
 
 def _followup(sig: Signals, previous: SemanticQuery, focus: Filter | None = None) -> Built | Plan:
-    own = list(sig.metrics) if sig.metrics and not sig.weak_metric else []
+    bare = len([w for w in sig.tokens.items if w not in vocab.STOPWORDS]) <= 2
+    own = list(sig.metrics) if sig.metrics and (not sig.weak_metric or bare) else []
     metrics = [sig.counted] if sig.counted else (own or list(previous.metrics))
     new_filters, implied_dims, notes = _filters(sig, sig.mentions)
     kept: list[Filter] = []
@@ -240,6 +241,12 @@ def _followup_period(
     if sig.versus and not told.growth and this_year and that_year and this_year != that_year:
         told.years, told.time = sorted((this_year, that_year)), None  # a row per year
         return None, None
+    unit = _same_unit_a_year_apart(span, named)
+    if sig.versus and not told.growth and unit is not None:
+        # "compare with Q2 2024" after Q2 2025: a row per year for that quarter (or month)
+        told.breakdown = (unit[0], [unit[1]])
+        told.years, told.time = sorted(unit[2]), None
+        return None, None
     if named in (shift_year(*span), _previous(span)):
         year_ago = named == shift_year(*span)
         told.compare = Comparison(kind="year_ago" if year_ago else "previous_period")
@@ -258,6 +265,30 @@ def _previous(
         return previous_period(*span)
     except SemanticError:  # an open-ended period has no "before"
         return None
+
+
+def _same_unit_a_year_apart(
+    span: tuple[dt.date | None, dt.date | None],
+    named: tuple[dt.date | None, dt.date | None] | None,
+) -> tuple[str, int, tuple[int, int]] | None:
+    """("quarter", 2, (2025, 2024)) when both periods are the same calendar quarter (or
+    month) of two different years."""
+    if named is None:
+        return None
+    first, end_first = span
+    second, end_second = named
+    if first is None or end_first is None or second is None or end_second is None:
+        return None
+    if (first.month, first.day, end_first.month) != (second.month, second.day, end_second.month):
+        return None
+    months = (end_first.year - first.year) * 12 + end_first.month - first.month
+    if first.year == second.year or first.day != 1 or months not in (1, 3):
+        return None
+    if months == 3 and first.month % 3 != 1:
+        return None
+    if months == 3:
+        return "quarter", (first.month - 1) // 3 + 1, (first.year, second.year)
+    return "month", first.month, (first.year, second.year)
 
 
 def _whole_year(span: tuple[dt.date | None, dt.date | None] | None) -> int | None:

@@ -406,3 +406,17 @@ def test_compare_that_with_another_year_lists_both(lexicon: Lexicon) -> None:
 
 def test_counted_rankings_after_the(lexicon: Lexicon) -> None:
     assert q(lexicon, "What are the three most popular venues?").limit == 3
+
+
+def test_a_bare_measure_follow_up_switches_the_measure(lexicon: Lexicon) -> None:
+    first = q(lexicon, "How many tickets did Motorkult sell in 2024?")
+    customers = q(lexicon, "and customers?", first)
+    assert customers.metrics == ("customers",) and filters(customers) == {
+        "artist": ("eq", "Motörkult")
+    }
+
+
+def test_compare_with_the_same_quarter_a_year_earlier_lists_both(lexicon: Lexicon) -> None:
+    both = q(lexicon, "compare with Q2 2024", q(lexicon, "Revenue in Q2 2025"))
+    assert set(both.dimensions) == {"quarter", "year"}
+    assert filters(both) == {"quarter": ("in", 2), "year": ("in", 2024, 2025)}
