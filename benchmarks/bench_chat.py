@@ -26,6 +26,7 @@ SETS = {
     "variants": ROOT / "tests" / "agent" / "fixtures" / "chat_variants.yaml",
     "blind": ROOT / "tests" / "agent" / "fixtures" / "chat_blind.yaml",
     "followups": ROOT / "tests" / "agent" / "fixtures" / "chat_followups.yaml",
+    "registers": ROOT / "tests" / "agent" / "fixtures" / "chat_registers.yaml",
 }
 TARGET_P95_MS = {"demo": 300, "sf1": 1000}
 

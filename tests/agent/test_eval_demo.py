@@ -44,13 +44,14 @@ def test_chat_dev_set(demo_world: BuiltWorld, tmp_path: Path) -> None:
         "chat_variants.yaml",
         "chat_blind.yaml",
         "chat_followups.yaml",
+        "chat_registers.yaml",
     ],
 )
 def test_our_own_sets(demo_world: BuiltWorld, tmp_path: Path, name: str) -> None:
-    """Sets of our own: every phrasing family we support (coverage), and five written
+    """Sets of our own: every phrasing family we support (coverage), and six written
     blind to the planner's vocabulary (paraphrases; analyst shorthand, jargon and typos;
     a paraphrase, a combination and a new follow-up for every chat_dev case; paraphrases
-    and combinations again; follow-up-heavy). Each blind set's first-run score is in the issue notes."""
+    and combinations again; follow-up-heavy; terse, chatty and formal registers). Each blind set's first-run score is in the issue notes."""
     report = _run(demo_world, FIXTURES / name, tmp_path)
     failures = [(r.case, r.turn, r.question, r.reason) for r in report.results if not r.ok]
     assert report.accuracy >= 0.9, failures
