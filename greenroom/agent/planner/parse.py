@@ -446,6 +446,10 @@ def _money_and_attendance(sig: Signals, strong: list[str]) -> list[str]:
             return ["average_attendance"]
         if not strong or strong == ["customers"]:
             return ["tickets_sold"]
+    per_show = t.has("concert", "show", "gig", "event", "per concert", "per show", "each concert")
+    if sig.counted == "tickets_sold" and t.has(*_AVERAGE) and per_show and not strong[1:]:
+        sig.counted = None  # "on average, how many tickets did an arena concert sell"
+        return ["average_attendance"]
     if t.has("capacity", "fill", "filled", "full", "sold out", "sell out", "sellout") and not t.has(
         "by capacity"
     ):

@@ -420,3 +420,10 @@ def test_compare_with_the_same_quarter_a_year_earlier_lists_both(lexicon: Lexico
     both = q(lexicon, "compare with Q2 2024", q(lexicon, "Revenue in Q2 2025"))
     assert set(both.dimensions) == {"quarter", "year"}
     assert filters(both) == {"quarter": ("in", 2), "year": ("in", 2024, 2025)}
+
+
+def test_tickets_per_concert_on_average_is_average_attendance(lexicon: Lexicon) -> None:
+    # found at sf1: on the demo lake the one arena concert of 2024 hid the difference
+    got = q(lexicon, "On average, how many tickets did an arena concert sell in 2024?")
+    assert got.metrics == ("average_attendance",)
+    assert q(lexicon, "how many tickets did concerts sell in 2025").metrics == ("tickets_sold",)
