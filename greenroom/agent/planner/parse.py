@@ -16,20 +16,7 @@ from greenroom.agent.planner.timeparse import TimeSignals, parse_time
 ChartType = Literal["indicator", "line", "bar", "pie", "scatter", "grouped_bar", "table"]
 
 _GROUP_CUES = ("by", "per", "each", "every", "across", "which", "what", "top", "bottom", "among")
-_NUMBER_WORDS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "fifteen": 15,
-    "twenty": 20,
-}
+_NUMBER_WORDS = vocab.NUMBER_WORDS
 _FOLLOWUP_STARTS = (
     "and",
     "what about",

@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from greenroom.agent.planner import vocabulary as vocab
 from greenroom.agent.planner.text import Tokens
 from greenroom.semantic.query import Comparison, TimeRange
 from greenroom.semantic.timeexpr import MONTHS, month_range, quarter_range, year_range
@@ -57,22 +58,7 @@ _GROWTH = (
     "down from",
 )
 _YEAR = re.compile(r"(19|20)\d\d")
-_NUMBER_WORDS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "twelve": 12,
-    "thirty": 30,
-    "sixty": 60,
-    "ninety": 90,
-}
+_NUMBER_WORDS = vocab.NUMBER_WORDS
 
 
 @dataclass

@@ -274,6 +274,26 @@ COUNTRY_ALIASES = {
     "brazilian": "BR",
 }
 
+# Numbers in words: "top three", "the last ninety days".
+NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "sixty": 60,
+    "ninety": 90,
+}
+
 UP_WORDS = ("most", "highest", "top", "best", "biggest", "largest", "leading", "greatest")
 DOWN_WORDS = ("least", "lowest", "fewest", "worst", "bottom", "smallest", "weakest")
 
