@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+from functools import cache
 from typing import Any
 
 from greenroom.semantic.catalog import Metric, get_catalog
@@ -42,13 +43,17 @@ _PLURAL_VALUE = {
 
 
 def _country_name(code: str) -> str:
+    return _country_names().get(code, code)
+
+
+@cache
+def _country_names() -> dict[str, str]:
+    """ISO code → country name, read once from the shipped reference table."""
     from greenroom import reference
 
     table = reference.load("countries")
-    names = dict(
-        zip(table.column("iso2").to_pylist(), table.column("name").to_pylist(), strict=True)
-    )
-    return str(names.get(code, code))
+    codes, names = table.column("iso2").to_pylist(), table.column("name").to_pylist()
+    return {str(c): str(n) for c, n in zip(codes, names, strict=True)}
 
 
 def number(value: Any) -> float | None:

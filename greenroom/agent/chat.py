@@ -108,21 +108,15 @@ class ConcertAIChatbot:
 
         try:
             self.memory.create_event(self.actor_id, session_id, interaction)
-            for metric in (interaction.get("query") or {}).get("metrics", ()):
-                current = {
-                    r.record_id: r for r in self.memory.list_records(self.actor_id, "interests")
-                }
-                count = next(
-                    (
-                        r.content.get("count", 0)
-                        for r in current.values()
-                        if r.content.get("metric") == metric
-                    ),
-                    0,
-                )
-                self.memory.put_record(
-                    self.actor_id, "interests", metric, {"metric": metric, "count": count + 1}
-                )
+            metrics = (interaction.get("query") or {}).get("metrics", ())
+            if metrics:
+                records = self.memory.list_records(self.actor_id, "interests")
+                counts = {r.content.get("metric"): r.content.get("count", 0) for r in records}
+                for metric in metrics:
+                    count = counts.get(metric, 0) + 1
+                    self.memory.put_record(
+                        self.actor_id, "interests", metric, {"metric": metric, "count": count}
+                    )
             if "preferences" in interaction:
                 self.memory.put_record(
                     self.actor_id, "preferences", "filters", {"filters": interaction["preferences"]}

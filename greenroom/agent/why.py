@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from greenroom.agent import answer as words
 from greenroom.agent.planner.offline import Plan
 from greenroom.errors import UserError
+from greenroom.semantic.engine import SemanticResult
 from greenroom.semantic.query import Comparison, SemanticQuery, TimeRange
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ def explain(
     import pyarrow as pa
 
     top = pa.Table.from_pylist(rows, schema=broken.table.schema)
-    shown = type(broken)(
+    shown = SemanticResult(
         broken.query.with_changes(order=(), limit=None),
         top,
         broken.compiled,

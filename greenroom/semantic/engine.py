@@ -68,7 +68,8 @@ class SemanticLayer:
 
             raise SemanticError("a comparison needs a period, e.g. `this year` or `2025`")
         before = shift_year(*span) if query.compare.kind == "year_ago" else previous_period(*span)
-        earlier = self.reader.sql(*_run_args(self.compile(query, period=before)))
+        earlier_sql = self.compile(query, period=before)
+        earlier = self.reader.sql(earlier_sql.sql, earlier_sql.params)
         merged = _merge(table, earlier, list(query.dimensions), query.metrics[0])
         return SemanticResult(query, merged, compiled, span, before)
 
@@ -128,10 +129,6 @@ def _first(table: pa.Table, column: str) -> float | None:
         return None
     value = table.column(column)[0].as_py()
     return None if value is None else float(value)
-
-
-def _run_args(compiled: CompiledQuery) -> tuple[str, list[object]]:
-    return compiled.sql, compiled.params
 
 
 def _merge(current: pa.Table, previous: pa.Table, dims: list[str], metric: str) -> pa.Table:

@@ -62,6 +62,8 @@ class Lexicon:
     codes: dict[str, Entry] = field(default_factory=dict)
     """Country codes, matched only when written in capitals ("US", not "us")."""
     names: dict[str, str] = field(default_factory=dict)
+    name_words: set[str] = field(default_factory=set)
+    """Every word of every name: the planner never "corrects" one of them."""
     """Folded name → display name, per dimension-qualified key (for fuzzy matching)."""
 
     def add(self, text: str, entry: Entry, *, names: bool = True) -> None:
@@ -73,6 +75,7 @@ class Lexicon:
             bucket.append(entry)
         if names:
             self.names[key] = key
+            self.name_words.update(key.split())
             skel = skeleton(text)
             if len(skel.replace(" ", "")) >= 5:
                 sk = self.skeletons.setdefault(skel, [])

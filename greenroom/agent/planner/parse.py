@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Literal
 
 from greenroom.agent.planner import vocabulary as vocab
@@ -200,17 +201,20 @@ _VOCABULARY = sorted(
 )
 
 
+_KNOWN = frozenset(_VOCABULARY) | vocab.STOPWORDS
+
+
 def _spelled(tokens: Tokens, lexicon: Lexicon) -> tuple[Tokens, tuple[tuple[str, str], ...]]:
     """Correct typos in the planner's own words ("revnue", "tickts"), never in names."""
     from rapidfuzz import fuzz, process
 
-    known = set(_VOCABULARY) | vocab.STOPWORDS
+    known = _KNOWN
     items = list(tokens.items)
     fixes: list[tuple[str, str]] = []
     for i, word in enumerate(items):
         if len(word) < 5 or word in known or word.isdigit() or word in lexicon.exact:
             continue
-        if any(word in key.split() for key in lexicon.names):
+        if word in lexicon.name_words:
             continue
         if word.endswith("ys") and word[:-2] + "ies" in known:  # "citys", "countrys"
             items[i] = word[:-2] + "ies"
@@ -225,14 +229,18 @@ def _spelled(tokens: Tokens, lexicon: Lexicon) -> tuple[Tokens, tuple[tuple[str,
     return Tokens(tuple(items), tokens.upper), tuple(fixes)
 
 
+@cache
+def _longest_first(phrases: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(phrases, key=lambda p: -len(p[0].split())))
+
+
 def _find_phrases(
     tokens: Tokens, phrases: tuple[tuple[str, str], ...], reserved: set[int]
 ) -> list[tuple[int, int, str, str]]:
     """(start, end, phrase, target) of non-overlapping phrase hits, longest first."""
     hits: list[tuple[int, int, str, str]] = []
     taken = set(reserved)
-    ordered = sorted(phrases, key=lambda p: -len(p[0].split()))
-    for text, target in ordered:
+    for text, target in _longest_first(phrases):
         parts = text.split()
         n = len(parts)
         for i in range(len(tokens) - n + 1):

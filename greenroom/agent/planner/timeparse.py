@@ -103,7 +103,7 @@ def parse_time(tokens: Tokens, today: dt.date) -> TimeSignals:
         out.breakdown = (unit, numbers)
         return out
     out.periods = []
-    years = [int(t) for t in w if _YEAR.fullmatch(t) and w.index(t) not in out.used]
+    years = [int(t) for i, t in enumerate(w) if _YEAR.fullmatch(t) and i not in out.used]
     if out.time is None and len(set(years)) >= 2:
         _many_years(tokens, sorted(set(years)), out)
     elif out.time is None and len(years) == 1:

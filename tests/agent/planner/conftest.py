@@ -25,6 +25,9 @@ GENRES = ["metal", "punk", "indie", "emo"]
 class FakeReader:
     """Answers the lexicon's lookups from the lists above."""
 
+    def __init__(self) -> None:
+        self.registered: dict[str, pa.Table] = {}
+
     def sql(self, query: str, params: Sequence[object] | None = None) -> pa.Table:
         if "FROM silver.artists WHERE name" in query:
             return pa.table({"name": ARTISTS})
@@ -42,8 +45,8 @@ class FakeReader:
             return pa.table({"t": ["fan", "casual", "superfan", "corporate"]})
         raise AssertionError(f"unexpected lookup: {query}")
 
-    def register(self, name: str, data: pa.Table) -> None:  # pragma: no cover - unused
-        raise NotImplementedError
+    def register(self, name: str, data: pa.Table) -> None:
+        self.registered[name] = data
 
 
 @pytest.fixture(scope="session")
