@@ -61,7 +61,23 @@ class StreamSettings(BaseModel):
 
 
 class AuthSettings(BaseModel):
-    admin_token: SecretStr | None = None
+    """Who may use the web app and its API (`docs/web.md`)."""
+
+    admin_token: SecretStr | None = Field(
+        default=None,
+        description="The built-in admin's bearer token; default: generated once, kept in "
+        "<home>/auth/admin.token",
+    )
+    rate_limit_per_minute: int = Field(
+        default=1200, ge=1, description="Requests a minute per token (429 past it)."
+    )
+    rate_limit_burst: int = Field(
+        default=120, ge=1, description="Requests a token may send at once before pacing."
+    )
+    session_hours: float = Field(default=12, gt=0, description="How long a browser sign-in lasts.")
+    secure_cookies: bool = Field(
+        default=False, description="Mark cookies Secure (set when served over HTTPS)."
+    )
 
 
 class Settings(BaseSettings):

@@ -23,6 +23,10 @@ class GreenroomError(Exception):
 
     code = "greenroom_error"
     category = "internal"
+    suggested_action: str | None = None
+    """What to do next, when the message alone does not say it (the API's error shape)."""
+    retry_after: float | None = None
+    """Seconds after which a retry may succeed (rate limits, transient failures)."""
 
     def error_payload(self) -> dict[str, Any]:
         """The code, the category, the message, and the error's public data attributes."""
@@ -59,6 +63,7 @@ class TransientError(RuntimeFailure):
     """A failure that may pass if retried (a lock, a timeout, a 5xx)."""
 
     code = "transient_failure"
+    suggested_action = "Retry in a moment; the failure is expected to pass."
 
 
 class TerminalError(RuntimeFailure):

@@ -89,7 +89,9 @@ class ConcertAIChatbot:
             response.answer += (
                 " (I could not reach the conversation memory, so I answered this on its own.)"
             )
-        elif not self.maintain_conversation_memory(session, {"message": query, **remembered}):
+        elif not self.maintain_conversation_memory(
+            session, {"message": query, "answer": response.answer, **remembered}
+        ):
             response.answer += " (I could not save this turn to memory.)"
         return response
 
@@ -250,7 +252,7 @@ class ConcertAIChatbot:
 
     def render(self, turn: Plan, result: SemanticResult, session: str) -> ChatResponse:
         from greenroom.agent.charts import build_chart
-        from greenroom.cli._output import jsonable
+        from greenroom.lake.jsonable import jsonable
 
         query = result.query
         table = result.table

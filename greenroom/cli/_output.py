@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import json
-import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import typer
+
+from greenroom.lake.jsonable import jsonable
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -22,32 +23,6 @@ NAME_WIDTH = 40
 ID_WIDTH = 10
 """Ids longer than this are shortened in a human table that would not fit the terminal
 (start and end kept: run ids of one day share their first 12 characters)."""
-
-
-def jsonable(value: Any) -> Any:
-    """A JSON-safe version of one Arrow-produced Python value."""
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, decimal.Decimal):
-        return float(value)
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, bytes):
-        return value.hex()
-    if isinstance(value, Mapping):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        # Arrow maps come out as lists of (key, value) tuples.
-        if value and all(isinstance(v, tuple) and len(v) == 2 for v in value):
-            return {str(k): jsonable(v) for k, v in value}
-        return [jsonable(v) for v in value]
-    return value
-
-
-def table_to_json(table: pa.Table) -> dict[str, Any]:
-    columns = table.column_names
-    rows = [[jsonable(v) for v in row.values()] for row in table.to_pylist()]
-    return {"columns": columns, "rows": rows}
 
 
 def print_json(payload: Any) -> None:

@@ -14,6 +14,7 @@ import typer
 
 from greenroom.cli import (
     ask,
+    auth,
     demo,
     evaluate,
     ingest,
@@ -24,6 +25,7 @@ from greenroom.cli import (
     pipeline,
     quality,
     query,
+    serve,
     stream,
     synth,
 )
@@ -42,6 +44,7 @@ app.command("query")(query.query)
 app.command("lineage")(lineage.lineage)
 app.command("ask")(ask.ask)
 app.command("chat")(ask.chat)
+app.command("serve")(serve.serve)
 app.add_typer(metrics.app, name="metrics")
 app.add_typer(evaluate.app, name="eval")
 app.add_typer(synth.app, name="synth")
@@ -51,6 +54,7 @@ app.add_typer(stream.app, name="stream")
 app.add_typer(partners.app, name="partners")
 app.add_typer(quality.app, name="quality")
 app.add_typer(pipeline.app, name="pipeline")
+app.add_typer(auth.app, name="auth")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -60,10 +60,11 @@ def query(
     json_out: Annotated[bool, typer.Option("--json", help='{"sql", "columns", "rows"}.')] = False,
 ) -> None:
     """Run a typed query, e.g. `--metric revenue --by artist --where year=2025 --limit 5`."""
-    from greenroom.cli._output import print_json, print_table, table_to_json
+    from greenroom.cli._output import print_json, print_table
     from greenroom.config import get_settings
     from greenroom.governance.principals import governed_session
     from greenroom.lake import Lakehouse
+    from greenroom.lake.jsonable import table_to_json
     from greenroom.semantic import Order, SemanticLayer, SemanticQuery
 
     filters = [_filter(w) for w in (where or [])]

@@ -97,9 +97,10 @@ def history(
     """Recent pipeline runs (or, with --run, what each job of one run did)."""
     import pyarrow.compute as pc
 
-    from greenroom.cli._output import print_json, print_table, table_to_json
+    from greenroom.cli._output import print_json, print_table
     from greenroom.config import get_settings
     from greenroom.lake import Lakehouse
+    from greenroom.lake.jsonable import table_to_json
     from greenroom.pipeline.status import run_history, run_jobs
 
     lake = Lakehouse.open(get_settings())

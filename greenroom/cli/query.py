@@ -17,8 +17,9 @@ def query(
     max_rows: Annotated[int, typer.Option(help="Rows to show in the table view.")] = 50,
 ) -> None:
     """Run read-only SQL (DuckDB dialect) against the lakehouse."""
-    from greenroom.cli._output import print_json, print_table, table_to_json
+    from greenroom.cli._output import print_json, print_table
     from greenroom.lake import Lakehouse
+    from greenroom.lake.jsonable import table_to_json
 
     with Lakehouse.open().session() as session:
         result = session.sql(sql)

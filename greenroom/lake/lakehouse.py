@@ -130,6 +130,12 @@ class Lakehouse:
                     continue
         return sorted(infos, key=lambda i: i.name)
 
+    def versions(self) -> dict[str, str]:
+        """Each table's current metadata location: it changes exactly when the table does."""
+        from greenroom.lake._versions import table_versions
+
+        return _guard("the catalog", lambda: table_versions(self.catalog, NAMESPACES))
+
     def create_table(
         self,
         name: str,

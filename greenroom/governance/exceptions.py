@@ -1,0 +1,72 @@
+"""Errors of authentication and authorization, shared by the CLI, the API and the pages."""
+
+from __future__ import annotations
+
+from greenroom.errors import UserError
+
+
+class AuthError(UserError):
+    """Who is asking could not be established, or may not do what they asked."""
+
+    code = "auth_error"
+    category = "authentication"
+
+
+class UnauthenticatedError(AuthError):
+    """No credentials, or credentials that match no live token."""
+
+    code = "unauthenticated"
+    suggested_action = (
+        "Send `Authorization: Bearer <token>` (the admin token is printed by `greenroom demo` "
+        "and `greenroom serve`; others come from `greenroom auth token create`)."
+    )
+
+
+class PermissionDeniedError(AuthError):
+    """The principal is known but its role does not grant the right asked for."""
+
+    code = "forbidden"
+    category = "authorization"
+
+    def __init__(self, principal: str, role: str, right: str) -> None:
+        self.principal = principal
+        self.role = role
+        self.right = right
+        super().__init__(
+            f"principal `{principal}` (role `{role}`) may not use `{right}`; "
+            f"ask an admin for a token with a role that grants it (`greenroom auth roles`)"
+        )
+
+
+class UnknownRoleError(AuthError):
+    code = "role_unknown"
+    category = "user"
+
+    def __init__(self, role: str, known: tuple[str, ...]) -> None:
+        self.role = role
+        self.known = known
+        super().__init__(f"no role `{role}`; choose one of {', '.join(known)}")
+
+
+class TokenNotFoundError(AuthError):
+    code = "token_not_found"
+    category = "user"
+
+    def __init__(self, token_id: str) -> None:
+        self.token_id = token_id
+        super().__init__(f"no token `{token_id}`; list them with `greenroom auth token list`")
+
+
+class RateLimitedError(AuthError):
+    """Too many requests for one token; `retry_after` seconds until the next is allowed."""
+
+    code = "rate_limited"
+    category = "rate_limit"
+
+    def __init__(self, retry_after: int, limit_per_minute: int) -> None:
+        self.retry_after = retry_after
+        self.limit_per_minute = limit_per_minute
+        super().__init__(
+            f"rate limit of {limit_per_minute:,} requests a minute reached for this token; "
+            f"retry in {retry_after} s"
+        )

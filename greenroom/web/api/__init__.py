@@ -1,0 +1,1 @@
+"""The REST API: one router per surface, each route guarded by the right it needs."""

@@ -1,0 +1,1 @@
+"""The dashboard: server-rendered pages (Jinja2), static assets and Plotly served locally."""
