@@ -24,6 +24,7 @@ from greenroom.cli import (
     pipeline,
     quality,
     query,
+    readiness,
     stream,
     synth,
 )
@@ -40,6 +41,7 @@ app = typer.Typer(
 app.command("demo")(demo.demo)
 app.command("query")(query.query)
 app.command("lineage")(lineage.lineage)
+app.command("readiness")(readiness.readiness)
 app.command("ask")(ask.ask)
 app.command("chat")(ask.chat)
 app.add_typer(metrics.app, name="metrics")
