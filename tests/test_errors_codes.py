@@ -18,11 +18,20 @@ def _all_subclasses(cls: type) -> set[type]:
 
 def test_every_error_class_has_a_snake_case_code() -> None:
     for info in pkgutil.walk_packages(greenroom.__path__, "greenroom."):
-        if info.name.endswith(("exceptions", "errors")) or ".agent." in info.name:
+        if (
+            info.name.endswith(("exceptions", "errors"))
+            or ".agent." in info.name
+            or ".web." in info.name
+        ):
             importlib.import_module(info.name)
     classes = _all_subclasses(GreenroomError)
     for cls in classes:
         assert cls.code.replace("_", "").isalnum() and cls.code == cls.code.lower(), cls
+        assert "code" in cls.__dict__, f"{cls.__qualname__} inherits its code; give it its own"
+    by_code: dict[str, list[str]] = {}
+    for cls in classes:
+        by_code.setdefault(cls.code, []).append(cls.__qualname__)
+    assert {c: n for c, n in by_code.items() if len(n) > 1} == {}, "codes must be unique"
 
 
 def test_error_payload_carries_code_message_and_data() -> None:

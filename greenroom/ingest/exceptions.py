@@ -36,43 +36,65 @@ class PartnerError(Exception):
 class PartnerUnavailableError(PartnerError, TransientError):
     """The partner did not answer usefully (5xx, connection refused); retry later."""
 
+    code = "partner_unavailable"
+
 
 class PartnerTimeoutError(PartnerUnavailableError):
     """The partner did not answer within the configured timeout."""
+
+    code = "partner_timeout"
 
 
 class PartnerRateLimitedError(PartnerUnavailableError):
     """The partner throttled us (429, or MusicBrainz's 503); ``retry_after`` says how long."""
 
+    code = "partner_rate_limited"
+
 
 class MalformedResponseError(PartnerUnavailableError):
     """A 2xx answer whose body is not the document the protocol promises."""
+
+    code = "partner_response_malformed"
 
 
 class CircuitOpenError(PartnerUnavailableError):
     """Too many consecutive failures: calls to the partner are suspended for a cool-down."""
 
+    code = "partner_circuit_open"
+
 
 class PartnerAuthError(PartnerError, TerminalError):
     """The partner refused our credentials (401/403, or a rejected OAuth client)."""
+
+    code = "partner_auth_failed"
 
 
 class PartnerRequestError(PartnerError, TerminalError):
     """The partner rejected the request itself (a 4xx other than auth and throttling)."""
 
+    code = "partner_request_invalid"
+
 
 class PartnerLimitError(PartnerError, TerminalError):
     """A protocol limit (deep paging, search window) keeps part of the data unreachable."""
+
+    code = "partner_limit_reached"
 
 
 class PartnerDataError(PartnerError, TerminalError):
     """The partner's records cannot form one table (a field changes type between records)."""
 
+    code = "partner_data_invalid"
+
 
 class PartnerConfigError(ConfigError):
     """Partner settings are incomplete (for example a real base URL without credentials)."""
+
+    code = "partner_config_invalid"
 
 
 class BadFileError(UserError):
     """A source file that cannot be read as its feed's format (truncated, corrupt, wrong
     feed); nothing from it is committed."""
+
+    code = "file_invalid"

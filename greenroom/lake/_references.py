@@ -37,9 +37,9 @@ def find_references(query: str, duckdb_names: list[str]) -> QueryReferences:
             if name is not None:
                 refs.tables.setdefault(name, []).append(table)
         for column in tree.find_all(exp.Column):
-            columns.add(column.name.lower())
-            if column.table:  # `s.a` may be field `a` of struct column `s`
-                columns.add(column.table.lower())
+            # Every part: `s.a` may be field `a` of struct column `s`, and in
+            # `t.dates.start.localDate` the column is `dates` (catalog `t`, db `dates`).
+            columns.update(part.name.lower() for part in column.parts)
         # COUNT(*) needs no column; any other * may need them all
         star = star or any(not isinstance(s.parent, exp.Count) for s in tree.find_all(exp.Star))
         star = star or isinstance(tree, exp.Describe)

@@ -17,9 +17,13 @@ if TYPE_CHECKING:
 class PipelineError(UserError):
     """The pipeline was asked for something it cannot do (unknown job, bad graph)."""
 
+    code = "pipeline_invalid"
+
 
 class UnknownJobError(PipelineError):
     """A job name that the graph does not have."""
+
+    code = "job_not_found"
 
     def __init__(self, name: str, known: list[str]) -> None:
         self.name = name
@@ -32,13 +36,19 @@ class UnknownJobError(PipelineError):
 class GraphError(PipelineError):
     """The declared jobs do not form a graph the runner can order (a cycle, a duplicate)."""
 
+    code = "pipeline_graph_invalid"
+
 
 class PipelineBusyError(TransientError):
     """Another pipeline run holds this home's run lock."""
 
+    code = "pipeline_busy"
+
 
 class MissingInputError(TerminalError):
     """A job's required input table does not exist yet."""
+
+    code = "pipeline_input_missing"
 
     def __init__(self, job: str, table: str) -> None:
         self.job = job
@@ -51,6 +61,8 @@ class MissingInputError(TerminalError):
 
 class PipelineFailedError(TerminalError):
     """A run ended with failed jobs (raised by callers that need a clean exit code)."""
+
+    code = "pipeline_failed"
 
     def __init__(self, run: RunResult) -> None:
         self.run = run

@@ -7,3 +7,5 @@ from greenroom.errors import UserError
 
 class ContractError(UserError):
     """A data contract file is missing or malformed."""
+
+    code = "contract_invalid"

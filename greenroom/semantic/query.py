@@ -8,11 +8,36 @@ value in it reaches SQL only as a bound parameter.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+import re
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
 Op = Literal["eq", "in", "ne", "not_in", "gte", "lte", "between"]
+
+_ISO_DATE = "^(19|2[01])[0-9]{2}-[0-9]{2}-[0-9]{2}$"
+_FIRST, _LAST = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
+
+
+def _iso_date_only(value: object) -> object:
+    """Dates as `YYYY-MM-DD` (or `date` objects) from 1900 to 2199 only: pydantic would
+    otherwise read `0` or `"0"` as a Unix timestamp (1970-01-01) and answer a question
+    nobody asked, and a year like 1013 has no previous period to compare with."""
+    if isinstance(value, dt.datetime):
+        raise ValueError("a date (YYYY-MM-DD) without a time")
+    if isinstance(value, str) and re.match(_ISO_DATE, value):
+        return value
+    if isinstance(value, dt.date) and _FIRST <= value <= _LAST:
+        return value
+    raise ValueError("a date written YYYY-MM-DD, between 1900 and 2199")
+
+
+IsoDate = Annotated[
+    dt.date,
+    BeforeValidator(_iso_date_only),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": _ISO_DATE}),
+]
+"""A calendar date given as `YYYY-MM-DD` (1900–2199), wherever a request carries one."""
 
 
 class Filter(BaseModel):
@@ -36,8 +61,8 @@ class TimeRange(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    start: dt.date | None = None
-    end: dt.date | None = None
+    start: IsoDate | None = None
+    end: IsoDate | None = None
     relative: str | None = None
     label: str | None = None
 

@@ -8,18 +8,28 @@ from greenroom.errors import UserError
 class SynthError(UserError):
     """A request to `greenroom.synth` that cannot be carried out as asked."""
 
+    code = "synth_invalid"
+
 
 class UnknownScaleError(SynthError):
     """The scale is not one of :data:`greenroom.synth.SCALES`."""
+
+    code = "scale_unknown"
 
 
 class DefectRateError(SynthError):
     """A defect kind is unknown or its rate is not a fraction in [0, 1]."""
 
+    code = "defect_rate_invalid"
+
 
 class OutputDirError(SynthError):
     """The output directory cannot be created, written or replaced."""
 
+    code = "output_dir_invalid"
+
 
 class TruthDirError(SynthError):
     """A truth directory is missing files that :func:`live_events` needs."""
+
+    code = "truth_dir_invalid"

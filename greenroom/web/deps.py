@@ -55,4 +55,27 @@ def reader_for(right: Right) -> Callable[..., Iterator[GovernedSession]]:
     return dependency
 
 
+def single_valued_query(request: Request) -> None:
+    """Refuse a query parameter given twice (`?artist=a&artist=b`): every parameter of the
+    API holds one value, and silently keeping the last would answer another question."""
+    from collections import Counter
+
+    from fastapi.exceptions import RequestValidationError
+
+    repeated = [
+        k for k, n in Counter(k for k, _ in request.query_params.multi_items()).items() if n > 1
+    ]
+    if repeated:
+        raise RequestValidationError(
+            [
+                {
+                    "loc": ("query", key),
+                    "msg": "given more than once; send one value",
+                    "type": "value_error",
+                }
+                for key in repeated
+            ]
+        )
+
+
 StateDep = Annotated[WebState, Depends(get_state)]

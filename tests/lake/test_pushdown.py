@@ -153,6 +153,13 @@ def test_references_found_and_columns_collected() -> None:
     assert find_references("SELECT * FROM silver.t", []).columns is None
 
 
+def test_struct_fields_through_an_alias_keep_their_column() -> None:
+    """In `t.dates.start.day` the column is `dates` (sqlglot reads `t` as the catalog and
+    `dates` as the db): pruning it broke reads that go through Arrow."""
+    refs = find_references("SELECT count_if(t.dates.start.day IS NULL) FROM bronze.e AS t", [])
+    assert refs.columns is not None and "dates" in refs.columns
+
+
 def test_references_fall_back_to_duckdb_names() -> None:
     refs = find_references(
         "EXPLAIN ANALYZE SELECT * FROM silver.t", ['"silver"."t" AS q', "gold.u"]

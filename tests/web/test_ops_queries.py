@@ -140,7 +140,7 @@ def test_column_lineage_goes_back_to_bronze_and_raw_files(built: Lakehouse) -> N
     assert all(e.source in ids and e.target in ids for e in view.edges)
     with pytest.raises(UnknownColumnError) as err:
         column_lineage(built, "silver.concerts", "nope")
-    assert err.value.code == "invalid_request"
+    assert err.value.code == "lineage_column_not_found"
     with pytest.raises(UnknownRelationError):
         column_lineage(built, "silver.nope", "x")
 

@@ -10,9 +10,13 @@ from greenroom.errors import TransientError, UserError
 class LineageError(UserError):
     """Lineage was asked wrongly: an unknown table or column, a malformed reference."""
 
+    code = "lineage_invalid"
+
 
 class UnknownRelationError(LineageError):
     """No job produces the relation and no lineage was recorded for it."""
+
+    code = "lineage_relation_not_found"
 
     def __init__(self, relation: str, known: Sequence[str]) -> None:
         self.relation = relation
@@ -25,6 +29,8 @@ class UnknownRelationError(LineageError):
 
 class UnknownColumnError(LineageError):
     """The table is known, the column is not one of its columns."""
+
+    code = "lineage_column_not_found"
 
     def __init__(self, relation: str, column: str, columns: Sequence[str]) -> None:
         self.relation = relation
@@ -39,6 +45,8 @@ class LineageEmitError(TransientError):
     """OpenLineage events could not be delivered (Marquez down, a file not writable).
 
     The edges are already in `ops.lineage_edges`; emitting again may succeed."""
+
+    code = "lineage_emit_failed"
 
     def __init__(self, destination: str, detail: str) -> None:
         self.destination = destination

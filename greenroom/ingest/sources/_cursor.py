@@ -63,6 +63,8 @@ _ADAPTER: TypeAdapter[Cursor] = TypeAdapter(Cursor)
 class CursorStoreError(UserError):
     """A stored cursor cannot be read."""
 
+    code = "cursor_store_unavailable"
+
 
 class CursorStore:
     def __init__(self, state_dir: Path) -> None:

@@ -13,9 +13,13 @@ from greenroom.errors import ConfigError, RuntimeFailure, TerminalError, Transie
 class StreamConfigError(ConfigError):
     """A stream was opened with settings that cannot work (bad name, shard count mismatch)."""
 
+    code = "stream_config_invalid"
+
 
 class StreamNotFoundError(UserError):
     """The named stream does not exist and was not to be created."""
+
+    code = "stream_not_found"
 
     def __init__(self, name: str, where: str) -> None:
         self.name = name
@@ -28,6 +32,8 @@ class StreamNotFoundError(UserError):
 class UnknownShardError(UserError):
     """A read named a shard the stream does not have."""
 
+    code = "shard_not_found"
+
     def __init__(self, stream: str, shard: str, known: list[str]) -> None:
         self.stream = stream
         self.shard = shard
@@ -38,6 +44,8 @@ class UnknownShardError(UserError):
 
 class InvalidPositionError(UserError):
     """A read or checkpoint named a sequence number that is not one."""
+
+    code = "stream_position_invalid"
 
     def __init__(self, stream: str, position: str) -> None:
         self.position = position
@@ -50,13 +58,19 @@ class InvalidPositionError(UserError):
 class InvalidRecordError(UserError):
     """A record or partition key breaks the stream's limits (size, empty key, lengths)."""
 
+    code = "stream_record_invalid"
+
 
 class StreamBusyError(TransientError):
     """Another process holds the stream's writer lock or the consumer's lease."""
 
+    code = "stream_busy"
+
 
 class PutFailedError(TransientError):
     """Some records were still rejected by the stream after every retry."""
+
+    code = "stream_put_failed"
 
     def __init__(self, stream: str, failed: int, total: int, error_codes: dict[str, int]) -> None:
         self.stream = stream
@@ -74,9 +88,13 @@ class PutFailedError(TransientError):
 class StreamUnavailableError(TransientError):
     """The stream service cannot be reached or keeps throttling reads."""
 
+    code = "stream_unavailable"
+
 
 class StreamCorruptError(TerminalError):
     """A sealed segment of the local stream failed its length or CRC check."""
+
+    code = "stream_corrupt"
 
     def __init__(self, path: str, offset: int, problem: str) -> None:
         self.path = path
@@ -89,6 +107,8 @@ class StreamCorruptError(TerminalError):
 
 class HandlerFailedError(RuntimeFailure):
     """The consumer's handler raised; nothing was checkpointed, the batch will be redelivered."""
+
+    code = "stream_handler_failed"
 
     def __init__(self, consumer: str, records: int, cause: BaseException) -> None:
         self.consumer = consumer

@@ -13,10 +13,16 @@ from greenroom.errors import UserError
 class MonitorSpecError(UserError):
     """A metric spec (tables.yaml) is malformed or names a column its table lacks."""
 
+    code = "monitor_spec_invalid"
+
 
 class InvalidRunIdError(UserError):
     """A run id the monitor cannot store (it is used in row filters and SQL literals)."""
 
+    code = "run_id_invalid"
+
 
 class NoMetricsError(UserError):
     """A report was asked for, but `ops.quality_metrics` has nothing for it."""
+
+    code = "quality_metrics_not_found"

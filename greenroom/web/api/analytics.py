@@ -13,11 +13,16 @@ from pydantic import ConfigDict, Field
 
 from greenroom.web import queries as q
 from greenroom.web.auth import Caller
-from greenroom.web.deps import StateDep, requires
+from greenroom.web.deps import StateDep, requires, single_valued_query
 from greenroom.web.errors import ERROR_RESPONSES
 from greenroom.web.pool import principal_key
 
-router = APIRouter(prefix="/api/analytics", tags=["analytics"], responses=ERROR_RESPONSES)
+router = APIRouter(
+    prefix="/api/analytics",
+    tags=["analytics"],
+    responses=ERROR_RESPONSES,
+    dependencies=[Depends(single_valued_query)],
+)
 
 AnalyticsCaller = Annotated[Caller, Depends(requires("analytics"))]
 

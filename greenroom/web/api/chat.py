@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from greenroom.agent.chat import ChatResponse
 from greenroom.errors import UserError
+from greenroom.semantic.query import IsoDate
 from greenroom.web.auth import Caller
 from greenroom.web.deps import StateDep, requires
 from greenroom.web.errors import ERROR_RESPONSES
@@ -26,7 +27,7 @@ class ChatRequest(BaseModel):
     session_id: str | None = Field(
         default=None, pattern=SESSION_ID, description="Continue this conversation."
     )
-    today: dt.date | None = Field(default=None, description="The reference date (YYYY-MM-DD).")
+    today: IsoDate | None = Field(default=None, description="The reference date (YYYY-MM-DD).")
 
 
 class ChatTurn(BaseModel):

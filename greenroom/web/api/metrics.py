@@ -45,7 +45,7 @@ class QueryResult(BaseModel):
 class SqlRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    sql: str = Field(min_length=1, max_length=100_000, description="One read-only statement.")
+    sql: str = Field(min_length=1, max_length=20_000, description="One read-only statement.")
 
 
 @router.get("/metrics", response_model=Catalogue, summary="Every metric and dimension")

@@ -10,14 +10,20 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from greenroom.web import queries as q
 from greenroom.web.api.analytics import cached
 from greenroom.web.auth import Caller
-from greenroom.web.deps import StateDep, requires
+from greenroom.web.deps import StateDep, requires, single_valued_query
 from greenroom.web.errors import ERROR_RESPONSES
 
-router = APIRouter(prefix="/api/ops", tags=["operations"], responses=ERROR_RESPONSES)
+router = APIRouter(
+    prefix="/api/ops",
+    tags=["operations"],
+    responses=ERROR_RESPONSES,
+    dependencies=[Depends(single_valued_query)],
+)
 
 OpsCaller = Annotated[Caller, Depends(requires("operations"))]
 PageParams = Annotated[q.Pagination, Query()]
 NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
+TABLE = r"^(bronze|silver|gold|ops|quarantine)\.[A-Za-z_][A-Za-z0-9_]*$"
 
 
 @router.get("/tables", response_model=list[q.TableRow], summary="Tables with their snapshots")
@@ -91,7 +97,7 @@ def lineage(
     request: Request,
     state: StateDep,
     caller: OpsCaller,
-    table: Annotated[str, Path(pattern=r"^[a-z_]+\.[A-Za-z0-9_]+$", description="`ns.name`")],
+    table: Annotated[str, Path(pattern=TABLE, description="`ns.name`, e.g. `gold.sales_daily`")],
     column: Annotated[str, Path(pattern=NAME)],
 ) -> Response:
     return cached(request, state, caller, lambda _r: q.column_lineage(state.lake, table, column))

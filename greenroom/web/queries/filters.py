@@ -19,6 +19,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from greenroom.semantic import Filter, TimeRange, get_catalog
+from greenroom.semantic.query import IsoDate
 
 T = TypeVar("T")
 
@@ -34,11 +35,11 @@ class AnalyticsFilter(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
-    date_from: dt.date | None = Field(
+    date_from: IsoDate | None = Field(
         default=None,
         description="First concert date counted (the concert's `event_date`, inclusive).",
     )
-    date_to: dt.date | None = Field(
+    date_to: IsoDate | None = Field(
         default=None,
         description="Last concert date counted (the concert's `event_date`, inclusive).",
     )
