@@ -33,12 +33,15 @@ def demo(
         bool,
         typer.Option(
             "--serve/--no-serve",
-            help="Serve the web app at the end (arrives with the web issue; until then the "
-            "demo ends after its summary either way).",
+            help="Serve the dashboard, chat and API at the end (Ctrl-C stops); --no-serve "
+            "ends after the summary.",
         ),
     ] = True,
+    host: Annotated[str, typer.Option(help="Interface to serve on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to serve on.", min=1, max=65535)] = 8000,
 ) -> None:
-    """Generate the synthetic world, ingest it, build silver and gold, print a summary."""
+    """Generate the synthetic world, ingest it, build silver and gold, print a summary, then
+    serve the web app (its URL and the admin token are the last lines)."""
     from greenroom import synth
     from greenroom.cli._progress import step_progress
     from greenroom.config import get_settings
@@ -57,6 +60,10 @@ def demo(
         from greenroom.pipeline.exceptions import PipelineFailedError
 
         raise PipelineFailedError(result.pipeline)
+    if serve:
+        from greenroom.cli.serve import run_server
+
+        run_server(settings, host, port)
 
 
 def print_summary(lake: Lakehouse, settings: Settings, result: DemoResult) -> None:
@@ -91,6 +98,7 @@ def print_summary(lake: Lakehouse, settings: Settings, result: DemoResult) -> No
         f"  warehouse      {settings.warehouse_dir}   (Iceberg data + metadata)\n"
         f"  catalog        {settings.catalog_uri}\n"
         "\n[bold]Try next[/]\n"
+        "  greenroom serve                             the dashboard, chat and API in a browser\n"
         '  greenroom ask "top 5 venues by attendance rate in 2025"   ask in plain words\n'
         "  greenroom chat                              a conversation with follow-ups\n"
         "  greenroom lake tables                       what is in the lake\n"

@@ -25,6 +25,7 @@ from greenroom.cli import (
     pipeline,
     quality,
     query,
+    readiness,
     serve,
     stream,
     synth,
@@ -42,6 +43,7 @@ app = typer.Typer(
 app.command("demo")(demo.demo)
 app.command("query")(query.query)
 app.command("lineage")(lineage.lineage)
+app.command("readiness")(readiness.readiness)
 app.command("ask")(ask.ask)
 app.command("chat")(ask.chat)
 app.command("serve")(serve.serve)

@@ -30,6 +30,7 @@ def run_server(settings: Settings, host: str, port: int) -> None:
     from greenroom.governance.tokens import token_store
     from greenroom.web.app import create_app
 
+    _check_port(host, port)
     token = token_store(settings).admin_token()
     shown = f"[{host}]" if ":" in host else host
     typer.secho(f"greenroom is serving on http://{shown}:{port}/", fg="green", bold=True)
@@ -37,3 +38,21 @@ def run_server(settings: Settings, host: str, port: int) -> None:
     typer.secho("Sign in with it in the browser, or send `Authorization: Bearer <token>`. "
                 "API docs: /docs. Ctrl-C to stop.", dim=True)  # fmt: skip
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+def _check_port(host: str, port: int) -> None:
+    """A port already taken is one clear line, not uvicorn's traceback."""
+    import socket
+
+    from greenroom.errors import UserError
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise UserError(
+                f"cannot listen on {host}:{port} ({exc.strerror}); pass `--port` with a free "
+                "port or stop what holds it"
+            ) from None

@@ -146,7 +146,8 @@ def http_error_response(request: Request, exc: HTTPException) -> JSONResponse:
         message = f"no such endpoint `{request.url.path}`; the API is listed at /docs"
     elif exc.status_code == 405:
         message = f"`{request.method}` is not allowed on `{request.url.path}`"
-    body = error_body(request, code=code, message=message, category="user")
+    details = {"limit_bytes": 1024 * 1024} if exc.status_code == 413 else None
+    body = error_body(request, code=code, message=message, category="user", details=details)
     return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
 
 
