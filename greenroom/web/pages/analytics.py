@@ -198,7 +198,9 @@ def sales(reader: Reader, today: dt.date, f: AnalyticsFilter) -> dict[str, Any]:
 
     days: list[Any] = []
     while len(days) < SALES_DAYS_CAP:
-        page = queries.sales_by_day(reader, today, f, queries.Pagination(limit=500, offset=len(days)))
+        page = queries.sales_by_day(
+            reader, today, f, queries.Pagination(limit=500, offset=len(days))
+        )
         days.extend(page.items)
         if not page.items or len(days) >= page.total:
             break

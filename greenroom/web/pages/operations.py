@@ -133,10 +133,7 @@ def journey(
                 horizontal=True,
             ),
             ["source", "source_record_id", "name", "match_probability"],
-            [
-                [r.source, r.source_record_id, r.name, r.match_probability]
-                for r in cluster.records
-            ],
+            [[r.source, r.source_record_id, r.name, r.match_probability] for r in cluster.records],
             "merged-cluster.csv",
         )
     table, _, name = column.rpartition(".")

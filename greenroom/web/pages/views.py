@@ -200,6 +200,4 @@ def chat(request: Request, state: StateDep) -> Response:
     gated = gate(request, state, "chat")
     if not isinstance(gated, Caller):
         return gated
-    return render(
-        request, "chat.html", gated, title="Chat", charts=True, examples=CHAT_EXAMPLES
-    )
+    return render(request, "chat.html", gated, title="Chat", charts=True, examples=CHAT_EXAMPLES)

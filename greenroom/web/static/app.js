@@ -165,6 +165,7 @@
     var id = "cb-" + uid;
     var fig = document.createElement("figure");
     fig.className = "chart-block";
+    fig.setAttribute("data-chart-block", "");
     var cap = document.createElement("figcaption");
     cap.textContent = title;
     fig.appendChild(cap);
