@@ -237,6 +237,6 @@ def sales(reader: Reader, today: dt.date, f: AnalyticsFilter) -> dict[str, Any]:
         "tickets": count(sum(d.tickets_sold for d in days)),
         "revenue": money(sum(d.revenue for d in days)),
         "orders": count(sum(d.orders for d in days)),
-        "days": len(days),
+        "days": count(len(days)),
     }
     return {"daily_chart": daily_chart, "breakdowns": breakdowns, "totals": totals}
