@@ -9,7 +9,7 @@ SCALE  ?= demo
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test test-fast bench lint clean
+.PHONY: help install demo test test-fast bench lint clean browser
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -25,8 +25,25 @@ install: $(STAMP)  ## create .venv with the locked dependencies
 demo: $(STAMP)  ## build the demo-scale world and lakehouse, then print what is in it
 	$(BIN)/greenroom demo --scale $(SCALE)
 
-test: $(STAMP)  ## run every test (unit, slow, integration)
+test: $(STAMP) browser  ## run every test (unit, slow, integration, browser)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The browser tests drive Debian's chromium. As root, install it when missing (one
+# `apt-get update`, then chromium and bubblewrap); otherwise the tests skip and say why.
+# Under CI=true a missing chromium is a failure here, and again in the tests.
+CHROMIUM ?= /usr/bin/chromium
+browser:  ## install chromium for the browser tests (as root, when missing)
+	@if [ ! -x "$(CHROMIUM)" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing chromium for the browser tests (apt-get)"; \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium bubblewrap; \
+	fi
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+		if [ "$$CI" = "true" ]; then \
+			echo "error: $(CHROMIUM) is missing and CI=true: the browser tests must run" >&2; exit 1; \
+		else \
+			echo "note: no $(CHROMIUM) (install chromium as root); the browser tests will skip"; \
+		fi; \
+	fi
 
 test-fast: $(STAMP)  ## only the fast unit tests
 	$(BIN)/python -m pytest -m "not slow and not integration and not e2e" $(PYTEST_ARGS)

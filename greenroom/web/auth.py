@@ -3,8 +3,9 @@
 - **API**: `Authorization: Bearer <token>`, checked against the token store each request,
   so a revoked token stops at once.
 - **Browser**: signing in with a token sets `greenroom_session`, an HTTP-only, SameSite=Lax
-  cookie signed with the home's key, holding the token's id, a fingerprint of its digest
-  and a CSRF secret. Requests that change state with that cookie must echo the CSRF secret
+  cookie signed with the home's key, holding the token's id, a fingerprint of its digest,
+  a CSRF secret and a session id (signing out records that id: the cookie is dead on the
+  server too, :mod:`greenroom.web.signouts`). Requests that change state with that cookie must echo the CSRF secret
   (header `X-CSRF-Token` or form field `csrf_token`); bearer requests need none, since a
   browser never sends a bearer token on its own.
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +28,7 @@ from fastapi import Request
 from greenroom.governance._keyfile import read_or_create
 from greenroom.governance.exceptions import PermissionDeniedError, UnauthenticatedError
 from greenroom.governance.roles import rights_of
+from greenroom.web.signouts import SignedOut
 
 if TYPE_CHECKING:
     from greenroom.governance.principals import Principal
@@ -68,6 +71,7 @@ class Authenticator:
         self.max_age = int(session_hours * 3600)
         self.secure = secure
         self._signer = URLSafeTimedSerializer(_session_key(store.home), salt="greenroom-session")
+        self.signed_out = SignedOut(store.home / "auth" / "signouts.db")
 
     # ---- per request --------------------------------------------------------------------
 
@@ -110,6 +114,9 @@ class Authenticator:
             data: dict[str, Any] = self._signer.loads(raw, max_age=self.max_age)
         except BadSignature:
             raise UnauthenticatedError("the sign-in has expired; sign in again") from None
+        sid = str(data.get("sid", ""))
+        if not sid or sid in self.signed_out:
+            raise UnauthenticatedError("this sign-in has ended (signed out); sign in again")
         info = self.store.get(str(data.get("tid", "")))
         if info is None or not hmac.compare_digest(
             str(data.get("fp", "")), self.fingerprint(info.token_id)
@@ -121,8 +128,27 @@ class Authenticator:
 
     def session_cookie(self, info: TokenInfo) -> str:
         return self._signer.dumps(
-            {"tid": info.token_id, "fp": self.fingerprint(info.token_id), "csrf": _secret()}
+            {
+                "tid": info.token_id,
+                "fp": self.fingerprint(info.token_id),
+                "csrf": _secret(),
+                "sid": _secret(),
+            }
         )
+
+    def sign_out(self, request: Request) -> None:
+        """End the request's browser session on the server (its cookie stops working)."""
+        from itsdangerous import BadSignature
+
+        raw = request.cookies.get(SESSION_COOKIE)
+        if not raw:
+            return
+        try:
+            data: dict[str, Any] = self._signer.loads(raw, max_age=self.max_age)
+        except BadSignature:
+            return
+        if sid := str(data.get("sid", "")):
+            self.signed_out.add(sid, time.time() + self.max_age)
 
     def fingerprint(self, token_id: str) -> str:
         """Changes when the token behind `token_id` does (the admin's can be re-set)."""

@@ -24,9 +24,13 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["thousands"] = lambda v: "—" if v is None else f"{v:,.0f}"
-    env.filters["money"] = lambda v: "—" if v is None else f"${v:,.0f}"
-    env.filters["pct"] = lambda v: "—" if v is None else f"{100 * v:.1f}%"
+    from greenroom.web.pages import format
+
+    env.filters["thousands"] = format.count
+    env.filters["money"] = format.money
+    env.filters["money2"] = format.money2
+    env.filters["pct"] = format.pct
+    env.filters["score"] = format.score
     return env
 
 

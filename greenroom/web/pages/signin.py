@@ -78,6 +78,7 @@ def signout(
     caller = state.auth.optional_caller(request)
     if caller is not None:
         state.auth.check_csrf(request, caller, csrf_token)
+        state.auth.sign_out(request)
     response = RedirectResponse("/signin", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
