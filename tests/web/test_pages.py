@@ -35,16 +35,7 @@ def test_a_page_without_sign_in_goes_to_the_sign_in(client: TestClient, path: st
     assert r.headers["location"] == f"/signin?next={path.replace('/', '%2F')}%3Fgenre%3Drock"
 
 
-READINESS_BUG = pytest.mark.xfail(
-    reason="readiness_report raises in consistency.normalised (DuckDB binder error on "
-    "`t.dates` of bronze.ticketmaster_events); the page shows that error in place of the "
-    "scorecard"
-)
-
-
-@pytest.mark.parametrize(
-    "path", [pytest.param(p, marks=READINESS_BUG) if p == "/health" else p for p in PAGES]
-)
+@pytest.mark.parametrize("path", PAGES)
 def test_every_page_renders_for_the_admin(client: TestClient, path: str) -> None:
     sign_in(client)
     r = client.get(path)
@@ -96,3 +87,31 @@ def test_chart_specs_cannot_end_their_script_element() -> None:
     )
     html = environment().get_template("_blocks.html").module.chart_block("c", "t", spec)  # type: ignore[attr-defined]
     assert html.count("</script>") == 1
+
+
+def test_the_journey_tells_what_was_caught_merged_and_fixed(
+    client: TestClient, web_home: Path
+) -> None:
+    """The journey's headline numbers are the lake's own: quarantine rows, merged entities."""
+    from greenroom.governance.principals import governed_session
+    from greenroom.lake import Lakehouse
+    from tests.web.conftest import web_settings
+
+    sign_in(client)
+    page = client.get("/journey").text
+    lake = Lakehouse.open(web_settings(web_home))
+    with governed_session(lake) as reader:
+        quarantined = sum(
+            reader.sql(f"SELECT count(*) AS n FROM {t.name}").to_pylist()[0]["n"]
+            for t in lake.list_tables("quarantine")
+        )
+        xref = reader.sql(
+            "SELECT count(*) AS records, count(DISTINCT (entity_type, entity_id)) AS entities "
+            "FROM silver.entity_xref"
+        ).to_pylist()[0]
+    story = re.sub(r"<[^>]+>", "", page.split('class="story"')[1].split("</ul>")[0])
+    assert f"{quarantined:,} broke their contract" in story
+    assert "Raw beside ready" in page and 'id="readiness-table"' in page
+    merged = xref["records"] - xref["entities"]
+    assert merged > 0  # the tiny messy world has duplicates to merge
+    assert f"merged away {merged:,} duplicates" in story

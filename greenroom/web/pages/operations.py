@@ -1,6 +1,6 @@
-"""The operations pages' contexts: data health (readiness scorecard, quality, quarantine,
-ingestion, pipeline runs, tables) and the journey (one sale from raw bytes to gold, one
-merged entity, one column's lineage).
+"""The operations pages' contexts: data health (freshness, quality, quarantine, ingestion,
+pipeline runs, tables) and the journey (the readiness scorecard, raw beside ready; one sale
+from raw bytes to gold; one merged entity; one column's lineage).
 
 A section whose data cannot be read (an empty lake, a table not built yet) shows its
 error in place; the rest of the page still renders.
@@ -18,6 +18,8 @@ from greenroom.web.pages.format import count, pct, score
 if TYPE_CHECKING:
     from greenroom.lake import Lakehouse
     from greenroom.lake.reader import Reader
+    from greenroom.quality.readiness import ReadinessReport, TableReadiness
+    from greenroom.quality.readiness.records import DimensionName
 
 T = TypeVar("T")
 
@@ -30,16 +32,17 @@ def section(make: Callable[[], T]) -> tuple[T | None, str | None]:
         return None, str(exc)
 
 
-def health(lake: Lakehouse, reader: Reader) -> dict[str, Any]:
+def scorecard(lake: Lakehouse, reader: Reader) -> dict[str, Any]:
+    """The readiness scorecard, raw (each source feed) beside ready (silver and gold), and
+    the story its evidence tells: what was caught, merged and fixed."""
     from greenroom.quality.readiness import DIMENSIONS, readiness_report
-    from greenroom.web import queries
 
     report, report_error = section(lambda: readiness_report(lake, reader, stories=False))
-    scorecard: list[list[str]] = []
+    rows: list[list[str]] = []
     score_chart = None
     if report is not None:
         for t in report.tables:
-            scorecard.append(
+            rows.append(
                 [t.table, t.layer, count(t.rows), score(t.overall)]
                 + [score(t.dimension(d).score) for d in DIMENSIONS]
             )
@@ -59,6 +62,48 @@ def health(lake: Lakehouse, reader: Reader) -> dict[str, Any]:
             ],
             "readiness-scorecard.csv",
         )
+    return {
+        "dimensions": DIMENSIONS,
+        "report": report,
+        "report_error": report_error,
+        "scorecard": rows,
+        "score_chart": score_chart,
+        "story": story(report) if report is not None else None,
+    }
+
+
+def story(report: ReadinessReport) -> dict[str, int | float | None]:
+    """The headline numbers of the journey, summed from the scorecard's evidence."""
+    feeds = [t for t in report.tables if t.layer == "feed"]
+    refined = [t for t in report.tables if t.layer != "feed"]
+
+    def total(tables: list[TableReadiness], dimension: DimensionName, key: str) -> int:
+        return sum(int(t.dimension(dimension).evidence.get(key) or 0) for t in tables)
+
+    rules = {
+        rule
+        for t in feeds
+        for rule, n in (t.dimension("validity").evidence.get("by_rule") or {}).items()
+        if n
+    }
+    traced = [t.dimension("lineage").score for t in refined]
+    known = [x for x in traced if x is not None]
+    return {
+        "feeds": len(feeds),
+        "received": total(feeds, "validity", "received"),
+        "quarantined": total(feeds, "validity", "quarantined"),
+        "rules": len(rules),
+        "merged_away": total(refined, "uniqueness", "records_merged_away"),
+        "source_records": total(refined, "uniqueness", "source_records"),
+        "entities": total(refined, "uniqueness", "entities"),
+        "replays_dropped": total(refined, "uniqueness", "replays_dropped"),
+        "normalised": total(feeds, "consistency", "values_changed"),
+        "lineage": sum(known) / len(known) if known else None,
+    }
+
+
+def health(lake: Lakehouse, reader: Reader) -> dict[str, Any]:
+    from greenroom.web import queries
 
     quality, quality_error = section(lambda: queries.quality(lake))
     quarantine, quarantine_error = section(lambda: queries.quarantine(reader, sample=3))
@@ -86,11 +131,6 @@ def health(lake: Lakehouse, reader: Reader) -> dict[str, Any]:
     fresh, _fresh_error = section(lambda: queries.freshness(lake))
     hours = {f.table: f.hours_since for f in fresh or []}
     return {
-        "dimensions": DIMENSIONS,
-        "report": report,
-        "report_error": report_error,
-        "scorecard": scorecard,
-        "score_chart": score_chart,
         "quality": quality,
         "quality_error": quality_error,
         "quarantine": quarantine,
@@ -118,6 +158,7 @@ def journey(
     from greenroom.quality.readiness import follow_record, merged_cluster
     from greenroom.web import queries
 
+    card = scorecard(lake, reader)
     record, record_error = section(lambda: follow_record(lake, reader, sale_id))
     cluster, cluster_error = section(
         lambda: merged_cluster(reader, entity_type, entity_id)  # type: ignore[arg-type]
@@ -139,6 +180,7 @@ def journey(
     table, _, name = column.rpartition(".")
     lineage, lineage_error = section(lambda: queries.column_lineage(lake, table, name))
     return {
+        **card,
         "record": record.to_dict() if record is not None else None,
         "record_error": record_error,
         "cluster": cluster,
