@@ -55,27 +55,52 @@ def reader_for(right: Right) -> Callable[..., Iterator[GovernedSession]]:
     return dependency
 
 
-def single_valued_query(request: Request) -> None:
-    """Refuse a query parameter given twice (`?artist=a&artist=b`): every parameter of the
-    API holds one value, and silently keeping the last would answer another question."""
+def strict_query(request: Request) -> None:
+    """Refuse query parameters the route does not publish in its OpenAPI, and any given
+    twice (`?artist=a&artist=b`): silently ignoring one, or keeping the last, would answer
+    another question than the one asked."""
     from collections import Counter
 
     from fastapi.exceptions import RequestValidationError
 
-    repeated = [
-        k for k, n in Counter(k for k, _ in request.query_params.multi_items()).items() if n > 1
+    names = Counter(k for k, _ in request.query_params.multi_items())
+    allowed = _published_query_names(request)
+    errors = [
+        {
+            "loc": ("query", key),
+            "msg": "given more than once; send one value",
+            "type": "value_error",
+        }
+        for key, n in names.items()
+        if n > 1
+    ] + [
+        {
+            "loc": ("query", key),
+            "msg": f"not a parameter of this route (it takes: {', '.join(sorted(allowed)) or 'none'})",
+            "type": "extra_forbidden",
+        }
+        for key in names
+        if key not in allowed
     ]
-    if repeated:
-        raise RequestValidationError(
-            [
-                {
-                    "loc": ("query", key),
-                    "msg": "given more than once; send one value",
-                    "type": "value_error",
-                }
-                for key in repeated
-            ]
+    if errors:
+        raise RequestValidationError(errors)
+
+
+def _published_query_names(request: Request) -> frozenset[str]:
+    """The query parameters the OpenAPI publishes for the matched route and method."""
+    route = request.scope.get("route")
+    path = getattr(route, "path", None)
+    state = request.app.state
+    if not hasattr(state, "query_names"):
+        state.query_names = {}
+    cache: dict[tuple[str, str], frozenset[str]] = state.query_names
+    key = (str(path), request.method.lower())
+    if key not in cache:
+        operation = request.app.openapi().get("paths", {}).get(path, {}).get(key[1], {})
+        cache[key] = frozenset(
+            p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"
         )
+    return cache[key]
 
 
 StateDep = Annotated[WebState, Depends(get_state)]

@@ -145,3 +145,14 @@ def test_security_headers_on_every_response(client: TestClient) -> None:
     r = client.get("/api/health")
     assert r.headers["x-content-type-options"] == "nosniff"
     assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
+
+
+def test_unknown_and_repeated_query_parameters_are_named(
+    client: TestClient, admin: dict[str, str]
+) -> None:
+    r = client.get("/api/analytics/venues?genre=metal&bogus=1", headers=admin)
+    assert r.status_code == 422
+    assert r.json()["error_message"].startswith("`query.bogus`: not a parameter of this route")
+    assert "genre" in r.json()["error_message"]
+    r = client.get("/api/analytics/venues?genre=metal&genre=rock", headers=admin)
+    assert r.status_code == 422 and "more than once" in r.json()["error_message"]

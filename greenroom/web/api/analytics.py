@@ -13,7 +13,7 @@ from pydantic import ConfigDict, Field
 
 from greenroom.web import queries as q
 from greenroom.web.auth import Caller
-from greenroom.web.deps import StateDep, requires, single_valued_query
+from greenroom.web.deps import StateDep, requires, strict_query
 from greenroom.web.errors import ERROR_RESPONSES
 from greenroom.web.pool import principal_key
 
@@ -21,7 +21,7 @@ router = APIRouter(
     prefix="/api/analytics",
     tags=["analytics"],
     responses=ERROR_RESPONSES,
-    dependencies=[Depends(single_valued_query)],
+    dependencies=[Depends(strict_query)],
 )
 
 AnalyticsCaller = Annotated[Caller, Depends(requires("analytics"))]

@@ -12,10 +12,15 @@ from greenroom.agent.chat import ChatResponse
 from greenroom.errors import UserError
 from greenroom.semantic.query import IsoDate
 from greenroom.web.auth import Caller
-from greenroom.web.deps import StateDep, requires
+from greenroom.web.deps import StateDep, requires, strict_query
 from greenroom.web.errors import ERROR_RESPONSES
 
-router = APIRouter(prefix="/api/chat", tags=["chat"], responses=ERROR_RESPONSES)
+router = APIRouter(
+    prefix="/api/chat",
+    tags=["chat"],
+    responses=ERROR_RESPONSES,
+    dependencies=[Depends(strict_query)],
+)
 
 SESSION_ID = r"^[A-Za-z0-9_-]{1,64}$"
 

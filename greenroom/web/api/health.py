@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
 
-from greenroom.web.deps import StateDep
+from greenroom.web.deps import StateDep, strict_query
 
-router = APIRouter(prefix="/api", tags=["health"])
+router = APIRouter(prefix="/api", tags=["health"], dependencies=[Depends(strict_query)])
 
 STALE_AFTER_HOURS = 24.0
 

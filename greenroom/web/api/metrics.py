@@ -10,10 +10,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from greenroom.governance.principals import GovernedSession
 from greenroom.semantic import SemanticQuery
 from greenroom.web.auth import Caller
-from greenroom.web.deps import StateDep, reader_for, requires
+from greenroom.web.deps import StateDep, reader_for, requires, strict_query
 from greenroom.web.errors import ERROR_RESPONSES
 
-router = APIRouter(prefix="/api", tags=["semantic layer"], responses=ERROR_RESPONSES)
+router = APIRouter(
+    prefix="/api",
+    tags=["semantic layer"],
+    responses=ERROR_RESPONSES,
+    dependencies=[Depends(strict_query)],
+)
 
 SQL_ROW_CAP = 10_000
 

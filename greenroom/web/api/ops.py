@@ -10,14 +10,14 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from greenroom.web import queries as q
 from greenroom.web.api.analytics import cached
 from greenroom.web.auth import Caller
-from greenroom.web.deps import StateDep, requires, single_valued_query
+from greenroom.web.deps import StateDep, requires, strict_query
 from greenroom.web.errors import ERROR_RESPONSES
 
 router = APIRouter(
     prefix="/api/ops",
     tags=["operations"],
     responses=ERROR_RESPONSES,
-    dependencies=[Depends(single_valued_query)],
+    dependencies=[Depends(strict_query)],
 )
 
 OpsCaller = Annotated[Caller, Depends(requires("operations"))]
