@@ -15,6 +15,11 @@ import argparse
 import statistics
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from greenroom.config import Settings
+    from greenroom.lake import Lakehouse
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench-out"
@@ -31,19 +36,27 @@ SETS = {
 TARGET_P95_MS = {"demo": 300, "sf1": 1000}
 
 
-def run(scale: str) -> None:
-    from greenroom.agent.evaluate import load_set, run_eval
-    from greenroom.agent.memory import SqliteMemory
-    from greenroom.compose import build_assistant
+def build_lake(scale: str, home: Path | None = None) -> tuple[Lakehouse, Settings]:
+    """The whole journey at `scale` into `home` (default bench-out/chat-<scale>): built the
+    first time, brought up to date (a quick pipeline run) after. bench_web.py reuses it."""
     from greenroom.config import Settings
     from greenroom.demo import run_demo
     from greenroom.lake import Lakehouse
 
-    settings = Settings(home=OUT / f"chat-{scale}")
+    settings = Settings(home=home or OUT / f"chat-{scale}")
     lake = Lakehouse.open(settings, create=True)
     started = time.perf_counter()
     run_demo(lake, settings, scale, seed=7)
     print(f"[{scale}] lake ready in {time.perf_counter() - started:.0f} s", flush=True)
+    return lake, settings
+
+
+def run(scale: str) -> None:
+    from greenroom.agent.evaluate import load_set, run_eval
+    from greenroom.agent.memory import SqliteMemory
+    from greenroom.compose import build_assistant
+
+    lake, settings = build_lake(scale)
     memory = SqliteMemory(settings.state_dir / f"bench-memory-{time.time_ns()}.db")
     started = time.perf_counter()
     bot, reader = build_assistant(lake, settings, memory=memory)

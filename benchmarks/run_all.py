@@ -23,6 +23,7 @@ BENCHMARKS: list[tuple[str, list[str]]] = [
     ("bench_ingest.py", SCALES),
     ("bench_stream.py", []),
     ("bench_chat.py", [s for s in SCALES if s in ("tiny", "demo", "sf1")]),
+    ("bench_web.py", [s for s in SCALES if s in ("tiny", "demo", "sf1")]),
 ]
 
 
