@@ -8,6 +8,7 @@ the request, so a client revalidates with `If-None-Match` and gets 304 until dat
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import threading
@@ -16,6 +17,7 @@ from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any
 
 from fastapi import Request, Response
+from starlette.concurrency import run_in_threadpool
 
 if TYPE_CHECKING:
     from greenroom.lake import Lakehouse
@@ -39,13 +41,18 @@ class ResponseCache:
         self._size = size
         self._items: OrderedDict[Hashable, tuple[str, bytes]] = OrderedDict()
         self._lock = threading.Lock()
+        self._flights: dict[Hashable, asyncio.Future[bytes]] = {}
         self.hits = 0
         self.misses = 0
 
-    def respond(
+    async def respond(
         self, request: Request, principal: Hashable, compute: Callable[[], Any]
     ) -> Response:
-        """The cached body for this request and principal, or `compute()`'s, with an ETag."""
+        """The cached body for this request and principal, or `compute()`'s, with an ETag.
+
+        Hits and revalidations are answered on the event loop (no thread hop); a miss runs
+        `compute` in the threadpool, once per key and version however many requests ask
+        for it at the same moment (the others wait for that one result)."""
         version = self.version()
         target = request.url.path + "?" + str(request.query_params)
         key = (principal, target)
@@ -59,7 +66,7 @@ class ResponseCache:
                 self._items.move_to_end(key)
                 self.hits += 1
                 return Response(cached[1], media_type="application/json", headers=headers)
-        body = _dump(compute())
+        body = await self._compute_once((version, key), lambda: _dump(compute()))
         with self._lock:
             self.misses += 1
             self._items[key] = (version, body)
@@ -67,6 +74,30 @@ class ResponseCache:
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
         return Response(body, media_type="application/json", headers=headers)
+
+    async def _compute_once(self, flight: Hashable, compute: Callable[[], bytes]) -> bytes:
+        running = self._flights.get(flight)
+        if running is not None:
+            return await asyncio.shield(running)
+        future: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
+        future.add_done_callback(_retrieve)
+        self._flights[flight] = future
+        try:
+            body = await run_in_threadpool(compute)
+        except BaseException as exc:
+            future.set_exception(exc)
+            raise
+        else:
+            future.set_result(body)
+            return body
+        finally:
+            del self._flights[flight]
+
+
+def _retrieve(future: asyncio.Future[bytes]) -> None:
+    """Mark a failed flight's error as seen: the request that ran it reports it."""
+    if not future.cancelled():
+        future.exception()
 
 
 def _etags(header: str) -> set[str]:

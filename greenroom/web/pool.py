@@ -83,7 +83,7 @@ class _Pool(Generic[T]):
 class ReaderPool:
     """Governed read sessions over one lake, per principal."""
 
-    def __init__(self, lake: Lakehouse, *, idle: int = 4) -> None:
+    def __init__(self, lake: Lakehouse, *, idle: int = 8) -> None:
         from greenroom.governance.principals import governed_session
 
         self._pool: _Pool[GovernedSession] = _Pool(
@@ -107,7 +107,7 @@ class AssistantPool:
         memory: MemoryBackend | None,
         version: Callable[[], str],
         *,
-        idle: int = 4,
+        idle: int = 16,
     ) -> None:
         self._lake = lake
         self._settings = settings

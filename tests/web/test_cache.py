@@ -50,3 +50,64 @@ def test_lake_version_follows_every_commit(web_home: Path) -> None:
     after = lake.versions()
     assert {k for k in after if after[k] != before.get(k)} == {"ops.web_version_probe"}
     lake.drop_table("ops.web_version_probe")
+
+
+def test_concurrent_misses_compute_once_and_share_the_body() -> None:
+    import asyncio
+    import threading
+
+    from starlette.requests import Request
+
+    from greenroom.web.cache import ResponseCache
+
+    cache = ResponseCache(lambda: "v1")
+    calls: list[int] = []
+    release = threading.Event()
+
+    def compute() -> dict[str, int]:
+        calls.append(1)
+        release.wait(5)  # hold the first computation until every request is waiting
+        return {"n": 1}
+
+    def request() -> Request:
+        return Request(
+            {"type": "http", "method": "GET", "path": "/api/x", "query_string": b"", "headers": []}
+        )
+
+    async def main() -> list[bytes]:
+        tasks = [asyncio.create_task(cache.respond(request(), "p", compute)) for _ in range(5)]
+        await asyncio.sleep(0.05)
+        release.set()
+        return [bytes((await t).body) for t in tasks]
+
+    bodies = asyncio.run(main())
+    assert calls == [1]
+    assert bodies == [b'{"n":1}'] * 5
+    assert cache.misses == 5 and cache.hits == 0  # one computation served all five
+
+
+def test_a_failed_computation_fails_every_waiter_and_is_not_cached() -> None:
+    import asyncio
+
+    from starlette.requests import Request
+
+    from greenroom.errors import UserError
+    from greenroom.web.cache import ResponseCache
+
+    cache = ResponseCache(lambda: "v1")
+
+    def compute() -> dict[str, int]:
+        raise UserError("nope")
+
+    request = Request(
+        {"type": "http", "method": "GET", "path": "/api/y", "query_string": b"", "headers": []}
+    )
+
+    async def main() -> list[BaseException | object]:
+        return await asyncio.gather(
+            *(cache.respond(request, "p", compute) for _ in range(3)), return_exceptions=True
+        )
+
+    results = asyncio.run(main())
+    assert all(isinstance(r, UserError) for r in results)
+    assert cache.misses == 0

@@ -40,18 +40,19 @@ class Params(q.AnalyticsFilter):
         return f, q.Pagination(limit=self.limit, offset=self.offset)
 
 
-def cached(request: Request, state: StateDep, caller: Caller, compute: Any) -> Response:
-    """`compute(reader)` under the caller's principal, or its cached body (ETag / 304)."""
+async def cached(request: Request, state: StateDep, caller: Caller, compute: Any) -> Response:
+    """`compute(reader)` under the caller's principal (in the threadpool), or its cached
+    body (ETag / 304) straight from the event loop."""
 
     def run() -> Any:
         with state.readers.reader(caller.principal) as reader:
             return compute(reader)
 
-    return state.cache.respond(request, principal_key(caller.principal), run)
+    return await state.cache.respond(request, principal_key(caller.principal), run)
 
 
 @router.get("/overview", response_model=q.Overview, summary="KPIs against the previous period")
-def overview(
+async def overview(
     request: Request,
     state: StateDep,
     caller: AnalyticsCaller,
@@ -60,35 +61,35 @@ def overview(
     """Revenue, tickets, concerts, average price and attendance rate for the dates given
     (default: the 12 months up to the reference date) against the period before, revenue
     by month, and the top artists and venues."""
-    return cached(request, state, caller, lambda r: q.overview(r, state.settings.today, f))
+    return await cached(request, state, caller, lambda r: q.overview(r, state.settings.today, f))
 
 
 @router.get("/venues", response_model=q.Page[q.VenueRow], summary="Venue popularity")
-def venues(
+async def venues(
     request: Request, state: StateDep, caller: AnalyticsCaller, p: Annotated[Params, Query()]
 ) -> Response:
     f, page = p.split()
-    return cached(
+    return await cached(
         request, state, caller, lambda r: q.venue_popularity(r, state.settings.today, f, page)
     )
 
 
 @router.get("/artists", response_model=q.Page[q.ArtistRow], summary="Artist performance")
-def artists(
+async def artists(
     request: Request, state: StateDep, caller: AnalyticsCaller, p: Annotated[Params, Query()]
 ) -> Response:
     f, page = p.split()
-    return cached(
+    return await cached(
         request, state, caller, lambda r: q.artist_performance(r, state.settings.today, f, page)
     )
 
 
 @router.get("/sales/daily", response_model=q.Page[q.DayRow], summary="Sales by purchase day")
-def sales_daily(
+async def sales_daily(
     request: Request, state: StateDep, caller: AnalyticsCaller, p: Annotated[Params, Query()]
 ) -> Response:
     f, page = p.split()
-    return cached(
+    return await cached(
         request, state, caller, lambda r: q.sales_by_day(r, state.settings.today, f, page)
     )
 
@@ -96,14 +97,16 @@ def sales_daily(
 @router.get(
     "/sales/breakdown/{by}", response_model=q.Breakdown, summary="Sales by channel, tier or weekday"
 )
-def sales_breakdown(
+async def sales_breakdown(
     request: Request,
     state: StateDep,
     caller: AnalyticsCaller,
     by: q.BreakdownBy,
     f: Annotated[q.AnalyticsFilter, Query()],
 ) -> Response:
-    return cached(request, state, caller, lambda r: q.breakdown(r, state.settings.today, f, by))
+    return await cached(
+        request, state, caller, lambda r: q.breakdown(r, state.settings.today, f, by)
+    )
 
 
 @router.get(
@@ -111,15 +114,15 @@ def sales_breakdown(
     response_model=q.ConcertDetail,
     summary="One concert and its sales curve",
 )
-def concert(
+async def concert(
     request: Request,
     state: StateDep,
     caller: AnalyticsCaller,
     concert_id: Annotated[str, Path(min_length=1, max_length=100)],
 ) -> Response:
-    return cached(request, state, caller, lambda r: q.concert_detail(r, concert_id))
+    return await cached(request, state, caller, lambda r: q.concert_detail(r, concert_id))
 
 
 @router.get("/filters", response_model=q.FilterOptions, summary="Values for the filter fields")
-def filters(request: Request, state: StateDep, caller: AnalyticsCaller) -> Response:
-    return cached(request, state, caller, q.filter_options)
+async def filters(request: Request, state: StateDep, caller: AnalyticsCaller) -> Response:
+    return await cached(request, state, caller, q.filter_options)

@@ -34,11 +34,11 @@ class Health(BaseModel):
 
 
 @router.get("/health", response_model=Health, summary="Liveness and the lake's freshness")
-def health(request: Request, state: StateDep) -> Response:
+async def health(request: Request, state: StateDep) -> Response:
     from greenroom.errors import GreenroomError
 
     try:
-        return state.cache.respond(request, "public", lambda: _measure(state))
+        return await state.cache.respond(request, "public", lambda: _measure(state))
     except GreenroomError as exc:
         body = Health(
             status="unavailable", version=_version(), lake_version=None, layers=[], message=str(exc)

@@ -27,8 +27,8 @@ TABLE = r"^(bronze|silver|gold|ops|quarantine)\.[A-Za-z_][A-Za-z0-9_]*$"
 
 
 @router.get("/tables", response_model=list[q.TableRow], summary="Tables with their snapshots")
-def tables(request: Request, state: StateDep, caller: OpsCaller) -> Response:
-    return cached(request, state, caller, lambda _r: q.tables(state.lake))
+async def tables(request: Request, state: StateDep, caller: OpsCaller) -> Response:
+    return await cached(request, state, caller, lambda _r: q.tables(state.lake))
 
 
 @router.get("/freshness", response_model=list[q.TableFreshness], summary="Hours since each update")
@@ -41,51 +41,51 @@ def freshness(state: StateDep, _caller: OpsCaller) -> list[q.TableFreshness]:
     response_model=q.Page[q.IngestionBatchRow],
     summary="Ingestion batches: received, accepted, quarantined",
 )
-def ingestion_batches(
+async def ingestion_batches(
     request: Request, state: StateDep, caller: OpsCaller, page: PageParams
 ) -> Response:
-    return cached(request, state, caller, lambda r: q.ingestion_batches(r, page))
+    return await cached(request, state, caller, lambda r: q.ingestion_batches(r, page))
 
 
 @router.get(
     "/quarantine", response_model=q.QuarantineView, summary="Quarantine by rule, with samples"
 )
-def quarantine(
+async def quarantine(
     request: Request,
     state: StateDep,
     caller: OpsCaller,
     sample: Annotated[int, Query(ge=0, le=50, description="Sample records per rule.")] = 5,
 ) -> Response:
-    return cached(request, state, caller, lambda r: q.quarantine(r, sample))
+    return await cached(request, state, caller, lambda r: q.quarantine(r, sample))
 
 
 @router.get("/pipeline/runs", response_model=q.Page[q.PipelineRunRow], summary="Pipeline runs")
-def pipeline_runs(
+async def pipeline_runs(
     request: Request, state: StateDep, caller: OpsCaller, page: PageParams
 ) -> Response:
-    return cached(request, state, caller, lambda r: q.pipeline_runs(r, page))
+    return await cached(request, state, caller, lambda r: q.pipeline_runs(r, page))
 
 
 @router.get(
     "/pipeline/runs/{run_id}", response_model=q.PipelineRunDetail, summary="One run and its jobs"
 )
-def pipeline_run(
+async def pipeline_run(
     request: Request,
     state: StateDep,
     caller: OpsCaller,
     run_id: Annotated[str, Path(min_length=1, max_length=100)],
 ) -> Response:
-    return cached(request, state, caller, lambda r: q.pipeline_run(r, run_id))
+    return await cached(request, state, caller, lambda r: q.pipeline_run(r, run_id))
 
 
 @router.get("/quality", response_model=q.QualityView, summary="Quality metrics and alerts")
-def quality(
+async def quality(
     request: Request,
     state: StateDep,
     caller: OpsCaller,
     run_id: Annotated[str | None, Query(max_length=100, description="Default: latest.")] = None,
 ) -> Response:
-    return cached(request, state, caller, lambda _r: q.quality(state.lake, run_id))
+    return await cached(request, state, caller, lambda _r: q.quality(state.lake, run_id))
 
 
 @router.get(
@@ -93,14 +93,16 @@ def quality(
     response_model=q.ColumnLineage,
     summary="What a column is computed from, back to bronze and raw files",
 )
-def lineage(
+async def lineage(
     request: Request,
     state: StateDep,
     caller: OpsCaller,
     table: Annotated[str, Path(pattern=TABLE, description="`ns.name`, e.g. `gold.sales_daily`")],
     column: Annotated[str, Path(pattern=NAME)],
 ) -> Response:
-    return cached(request, state, caller, lambda _r: q.column_lineage(state.lake, table, column))
+    return await cached(
+        request, state, caller, lambda _r: q.column_lineage(state.lake, table, column)
+    )
 
 
 @router.get(
@@ -108,7 +110,7 @@ def lineage(
     response_model=dict[str, Any],
     summary="The data-readiness scorecard (as `greenroom readiness --json`)",
 )
-def readiness(request: Request, state: StateDep, caller: OpsCaller) -> Response:
+async def readiness(request: Request, state: StateDep, caller: OpsCaller) -> Response:
     from greenroom.quality.readiness import readiness_report
 
-    return cached(request, state, caller, lambda r: readiness_report(state.lake, r).to_dict())
+    return await cached(request, state, caller, lambda r: readiness_report(state.lake, r).to_dict())
