@@ -1,7 +1,8 @@
 """Validate batches of one feed against its contract and commit them to bronze and quarantine.
 
 Accepted records stream into `bronze.<feed>` as one Iceberg commit, rejected ones go to
-`quarantine.<feed>` with the ids of every rule they broke, and the batch is recorded in
+`quarantine.<feed>` with the ids of every rule they broke (both tables' columns described
+in their Iceberg schema: `ingest/docs.py`), and the batch is recorded in
 `ops.ingestion_batches` last. Both table writes replace any rows of the same `_batch_id`,
 so a batch that crashed half-way is redone cleanly on the next attempt, and a batch only
 counts as ingested once its ops row exists.
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from greenroom.ingest.docs import describe_bronze, describe_quarantine
 from greenroom.ingest.encoding import repair_text
 from greenroom.ingest.feeds import Feed
 from greenroom.quality.validator import ContractChecker
@@ -78,6 +80,7 @@ def load_batches(
         if first is not None:
             table = f"bronze.{feed.name}"
             lake.create_table(table, first.schema, evolve=True)
+            describe_bronze(lake, checker.contract, first.column_names)
             stream = pa.RecordBatchReader.from_batches(
                 first.schema,
                 (b for t in itertools.chain([first], accepted) for b in t.to_batches()),
@@ -87,6 +90,7 @@ def load_batches(
         quarantine = pa.concat_tables(rejected, promote_options="permissive")
         table = f"quarantine.{feed.name}"
         lake.create_table(table, quarantine.schema, evolve=True)
+        describe_quarantine(lake, feed.name, quarantine.column_names)
         stats.quarantine_snapshot = _commit(lake, table, quarantine, batch_id, replace)
     return stats
 

@@ -1,6 +1,7 @@
 """Expose one Iceberg table to DuckDB as a view, scanning as little as the query allows.
 
-Fast path: a table whose current snapshot has no delete files, one schema and local data
+Fast path: a table whose current snapshot has no delete files, one schema (schemas that
+differ only in their columns' docs count as one) and local data
 files becomes `read_parquet([...files...])` over just the files pyiceberg planned with the
 pushed-down filter, so DuckDB's own projection and row-group pruning apply. Otherwise
 pyiceberg scans (filter and projection pushed) into an Arrow table DuckDB reads.
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pyarrow as pa
 from pyiceberg.expressions import BooleanExpression
+from pyiceberg.schema import Schema
 from pyiceberg.table import FileScanTask, Table
 from pyiceberg.types import IcebergType, ListType, MapType, StructType
 
@@ -50,7 +52,7 @@ def plan_view(
     tasks = list(table.scan(row_filter=row_filter).plan_files())
     root = None if allowed_dir is None else allowed_dir.resolve()
     paths = [_local_path(t.file.file_path, root) for t in tasks]
-    one_schema = len(table.metadata.schemas) == 1
+    one_schema = len({_shape(s) for s in table.metadata.schemas}) == 1
     missing = {} if one_schema else _added_columns_missing(table, tasks)
     no_deletes = all(not t.delete_files for t in tasks)
     if not tasks:
@@ -85,6 +87,11 @@ _DUCKDB_TYPES = {
     "timestamptz": "TIMESTAMPTZ",
     "timestamp": "TIMESTAMP",
 }
+
+
+def _shape(schema: Schema) -> tuple[tuple[int, str, IcebergType], ...]:
+    """What the data files depend on: field ids, names and types (not the docs)."""
+    return tuple((f.field_id, f.name, f.field_type) for f in schema.fields)
 
 
 def _nested_ids(field_type: IcebergType) -> set[int]:

@@ -210,7 +210,26 @@ class Lakehouse:
             raise TableNotFoundError(name) from None
 
     def schema(self, name: str) -> pa.Schema:
+        """The Arrow schema of `name`; a described column carries its doc in the field
+        metadata under `b"doc"`."""
         return self.load_table(name).schema().as_arrow()
+
+    def describe_columns(
+        self, name: str, docs: Mapping[str, str], *, comment: str | None = None
+    ) -> bool:
+        """Make `docs` (column → description) the Iceberg field docs of `name`, and `comment`
+        its table comment: one commit, made only when one differs (True when it was).
+
+        Idempotent; a concurrent schema change makes the commit fail and the retry compare
+        again on the new schema. An unknown column raises `ColumnNotFoundError`.
+        """
+        from greenroom.lake._docs import apply_docs
+
+        def attempt() -> bool:
+            table = self.load_table(name)
+            return _guard(name, lambda: apply_docs(table, name, docs, comment))
+
+        return _writes.with_retries(name, True, attempt)
 
     # ---- writes -------------------------------------------------------------------------
 

@@ -3,7 +3,8 @@
 A job's ``run`` gets a :class:`JobContext`: the lake, a fresh read-only DuckDB session with
 the reference relations registered, whether this is a ``--full`` rebuild, and what the
 job's last successful run recorded (for incremental work). It writes through
-:meth:`JobContext.write`, which creates or evolves the table, commits once, and — for
+:meth:`JobContext.write`, which creates or evolves the table, applies the table's declared
+column descriptions (`models/<layer>/<name>.yaml`), commits once, and — for
 tables written with ``compare=True`` — skips the commit when the content is unchanged,
 so a job that recomputes the same result leaves no new snapshot behind.
 """
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Literal
 import pyarrow as pa
 
 from greenroom.pipeline import models
+from greenroom.pipeline.models.docs import docs_text, table_docs
 from greenroom.pipeline.snapshots import SnapshotCache
 
 if TYPE_CHECKING:
@@ -65,6 +67,8 @@ class Job:
         digest = hashlib.sha256(f"{self.name}|{self.version}".encode())
         for name in self.models:
             digest.update(models.get(name).sql().encode("utf-8"))
+        for table in self.outputs:  # a changed description reruns the job, which applies it
+            digest.update(docs_text(table).encode("utf-8"))
         digest.update(models.reference_digest().encode())
         return digest.hexdigest()[:16]
 
@@ -118,6 +122,7 @@ class JobContext:
         """
         self.rows_out += data.num_rows
         self.lake.create_table(table, data.schema, partition_by=partition_by, evolve=True)
+        self._describe(table, data.column_names)
         key = f"{HASH_PREFIX}[{where or '*'}]"
         current = self.snapshots.current(table)
         carried = {
@@ -138,6 +143,13 @@ class JobContext:
         self.written[table] = snapshot
         self.snapshots.forget(table)
         return snapshot
+
+    def _describe(self, table: str, columns: list[str]) -> None:
+        """Apply the table's declared descriptions (models/<layer>/<name>.yaml) to its
+        Iceberg schema; no commit when they are already there."""
+        docs = table_docs(table)
+        if docs is not None:
+            self.lake.describe_columns(table, docs.for_columns(columns), comment=docs.description)
 
     def changed_inputs(self) -> set[str]:
         """The inputs whose snapshot differs from what the job's last run recorded."""

@@ -12,6 +12,7 @@ import pytest
 
 from greenroom.governance.principals import GovernedSession, governed_session
 from greenroom.lake import Lakehouse
+from greenroom.quality.contract import load_contract
 from greenroom.quality.readiness import (
     DIMENSIONS,
     LakeEmptyError,
@@ -21,6 +22,7 @@ from greenroom.quality.readiness import (
     merged_cluster,
     readiness_report,
 )
+from greenroom.quality.readiness.dimensions import LINEAGE_COLUMNS, documentation
 from tests.conftest import BuiltWorld
 
 Messy = tuple[Lakehouse, GovernedSession, ReadinessReport]
@@ -164,8 +166,36 @@ def test_lineage_and_documentation_come_from_the_lake(messy: Messy, demo_world: 
             "WHERE table_name = 'silver.ticket_sales' AND metric = 'freshness_hours'",
         )
     assert sales.dimension("timeliness").evidence["freshness_hours"] == freshness
-    # neither the Iceberg schemas nor the contracts' properties carry descriptions yet
-    assert sales.dimension("documentation").score == 0.0
+    assert sales.dimension("documentation").score == 1.0
+
+
+@pytest.mark.slow
+def test_documentation_is_the_share_of_described_columns(messy: Messy) -> None:
+    """Silver and gold: every column carries its declared Iceberg doc. A feed: its own
+    columns (not the lineage ones) with a doc or a contract description, over all of them."""
+    lake, _, report = messy
+    for t in report.tables:
+        doc = t.dimension("documentation")
+        columns = lake.schema(t.table)
+        if t.layer != "feed":
+            assert doc.score == 1.0, t.table
+            assert doc.evidence["documented"] == doc.evidence["columns"] == len(columns)
+            continue
+        contract = load_contract(t.feed or "")
+        described = {p.name for p in contract.table.properties if p.description}
+        own = [f for f in columns if f.name not in LINEAGE_COLUMNS]
+        hits = [f for f in own if f.name in described or b"doc" in (f.metadata or {})]
+        assert doc.score == pytest.approx(len(hits) / len(own)), t.table
+        assert doc.evidence["columns"] == len(own) and doc.score == 1.0, t.table
+    # Ticketmaster's `_embedded` is the feed's own field, not a lineage column
+    events = report.table("ticketmaster_events").dimension("documentation")
+    assert "_embedded" in events.evidence["documented_columns"]
+
+
+def test_documentation_counts_only_described_columns() -> None:
+    doc = documentation("bronze.x", ["a", "b", "c", "d"], {"a": "an a", "b": "", "c": "a c"})
+    assert doc.score == 0.5
+    assert doc.evidence == {"columns": 4, "documented": 2, "documented_columns": ["a", "c"]}
 
 
 @pytest.mark.slow

@@ -35,8 +35,9 @@ def timeliness(ev: LakeEvidence, table: str) -> Dimension:
 
 
 def documentation(table: str, columns: Sequence[str], docs: Mapping[str, str]) -> Dimension:
-    """Share of the table's columns with a description (Iceberg schema `doc`, or for a
-    feed its contract's property description)."""
+    """Share of the table's columns with a description: the Iceberg schema's field `doc`
+    (silver/gold: declared in `pipeline/models/<layer>/<name>.yaml`; bronze: ingestion
+    copies the contract's), or for a feed its contract's property `description`."""
     documented = sorted(c for c in columns if docs.get(c))
     return Dimension(
         "documentation",
@@ -72,7 +73,13 @@ def personal_data() -> Dimension:
     return Dimension("personal_data", None, {}, GOVERNANCE_NOTE)
 
 
+LINEAGE_COLUMNS = frozenset({"_source", "_batch_id", "_ingested_at", "_warnings", "_record_hash"})
+"""The bookkeeping columns ingestion adds to every bronze table (greenroom/ingest/docs.py
+describes them in the Iceberg schema)."""
+
+
 def user_columns(columns: Sequence[str]) -> list[str]:
-    """The table's own columns: bronze bookkeeping columns (`_source`, `_batch_id`, …) are
-    the platform's, not the feed's."""
-    return [c for c in columns if not c.startswith("_")]
+    """The feed's own columns: the lineage columns are the platform's, the same in every
+    feed, so a feed's scores (documentation, lineage) are about the fields its source sends
+    (a source field may start with `_`, as Ticketmaster's `_embedded`)."""
+    return [c for c in columns if c not in LINEAGE_COLUMNS]
