@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pyarrow as pa
 import pytest
@@ -12,6 +14,18 @@ from greenroom.lake import Lakehouse
 from tests.web.conftest import web_settings
 
 pytestmark = pytest.mark.slow
+
+T = TypeVar("T")
+
+
+def _run(main: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """`asyncio.run(main())` on a thread of its own: the browser tests' Playwright keeps an
+    event loop running on the main thread of the test session."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(main())).result()
 
 
 def test_etag_revalidates_then_changes_when_a_snapshot_lands(
@@ -80,7 +94,7 @@ def test_concurrent_misses_compute_once_and_share_the_body() -> None:
         release.set()
         return [bytes((await t).body) for t in tasks]
 
-    bodies = asyncio.run(main())
+    bodies = _run(main)
     assert calls == [1]
     assert bodies == [b'{"n":1}'] * 5
     assert cache.misses == 5 and cache.hits == 0  # one computation served all five
@@ -108,6 +122,6 @@ def test_a_failed_computation_fails_every_waiter_and_is_not_cached() -> None:
             *(cache.respond(request, "p", compute) for _ in range(3)), return_exceptions=True
         )
 
-    results = asyncio.run(main())
+    results = _run(main)
     assert all(isinstance(r, UserError) for r in results)
     assert cache.misses == 0
