@@ -6,9 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from greenroom.lake.jsonable import jsonable as plain
 from greenroom.quality.contract import load_contract
 from greenroom.quality.readiness.exceptions import RecordNotFoundError
-from greenroom.quality.readiness.records import FollowedRecord, plain
+from greenroom.quality.readiness.records import FollowedRecord
 
 if TYPE_CHECKING:
     from greenroom.lake import Lakehouse

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from pydantic import BaseModel
 
 from greenroom.semantic import Order, SemanticError, SemanticLayer, SemanticQuery, TimeRange
 from greenroom.semantic.timeexpr import previous_period, resolve_relative
@@ -154,15 +156,7 @@ def venue_popularity(
         "AND v.country = m.country "
         "LEFT JOIN gold.venue_popularity vp ON vp.venue_id = v.venue_id"
     )
-    params: list[object] = []
-    sql = paged_sql(rows_sql, "popularity_rank NULLS LAST, venue, city", params, page)
-    items, total = page_rows(reader.sql(sql, params).to_pylist())
-    return Page[VenueRow](
-        items=[VenueRow.model_validate({"attendance_rate": None} | r) for r in items],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return _page(reader, VenueRow, rows_sql, "popularity_rank NULLS LAST, venue, city", [], page)
 
 
 def artist_performance(
@@ -185,15 +179,7 @@ def artist_performance(
         "LEFT JOIN silver.artists a ON a.name = m.artist AND a.primary_genre = m.genre "
         "LEFT JOIN gold.artist_performance ap ON ap.artist_id = a.artist_id"
     )
-    params: list[object] = []
-    sql = paged_sql(rows_sql, "revenue DESC NULLS LAST, artist", params, page)
-    items, total = page_rows(reader.sql(sql, params).to_pylist())
-    return Page[ArtistRow](
-        items=[ArtistRow.model_validate({"attendance_rate": None} | r) for r in items],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return _page(reader, ArtistRow, rows_sql, "revenue DESC NULLS LAST, artist", [], page)
 
 
 def sales_by_day(
@@ -220,14 +206,7 @@ def sales_by_day(
         f"SUM(s.quantity * s.unit_price) AS revenue, count(*) AS orders {_SALES} "
         f"WHERE {where} GROUP BY 1"
     )
-    sql = paged_sql(rows_sql, "day", params, page)
-    items, total = page_rows(reader.sql(sql, params).to_pylist())
-    return Page[DayRow](
-        items=[DayRow.model_validate(r) for r in items],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return _page(reader, DayRow, rows_sql, "day", params, page)
 
 
 def breakdown(
@@ -415,3 +394,27 @@ def _register(reader: Reader, what: str, table: pa.Table) -> str:
     name = f"_web_{what}_{uuid.uuid4().hex}"
     reader.register(name, table)
     return name
+
+
+R = TypeVar("R", bound=BaseModel)
+
+
+def _page(
+    reader: Reader,
+    model: type[R],
+    rows_sql: str,
+    order_by: str,
+    params: list[object],
+    page: Pagination,
+) -> Page[R]:
+    """One page of `rows_sql` as `model`s, with the size of the whole list (a metric the
+    filter makes inapplicable, such as attendance by channel, comes back null)."""
+    sql = paged_sql(rows_sql, order_by, params, page)
+    items, total = page_rows(reader.sql(sql, params).to_pylist())
+    optional = {"attendance_rate": None} if "attendance_rate" in model.model_fields else {}
+    return Page[R](
+        items=[model.model_validate(optional | r) for r in items],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
