@@ -46,6 +46,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "browser). Errors share one shape, `ErrorResponse`. See docs/web.md."
         ),
         lifespan=lifespan,
+        docs_url=None,  # served from the installed package instead: pages/routes.py
+        redoc_url=None,
     )
     app.state.greenroom = state
     app.add_exception_handler(GreenroomError, errors.greenroom_error_response)  # type: ignore[arg-type]

@@ -238,3 +238,12 @@ def test_nav_and_chat_form_are_reachable_with_tab(tab: Tab) -> None:
     tab.page.focus("#question")
     outline = tab.page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none"
+
+
+def test_api_docs_render_offline(tab: Tab) -> None:
+    """/docs is Swagger UI from the installed package (no CDN): every operation listed."""
+    tab.goto("/docs")
+    tab.page.wait_for_selector(".opblock", timeout=30_000)
+    operations = tab.page.locator(".opblock").count()
+    assert operations == 22
+    assert tab.errors == []
