@@ -22,7 +22,7 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP)  ## create .venv with the locked dependencies
 
-demo: $(STAMP)  ## build the demo-scale world and lakehouse, then print what is in it
+demo: $(STAMP)  ## build the demo-scale world and lakehouse, print what is in it, serve the dashboard (Ctrl-C stops)
 	$(BIN)/greenroom demo --scale $(SCALE)
 
 test: $(STAMP) browser  ## run every test (unit, slow, integration, browser)
