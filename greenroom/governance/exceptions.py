@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from greenroom.errors import UserError
+from pathlib import Path
+
+from greenroom.errors import ConfigError, UserError
 
 
 class AuthError(UserError):
@@ -69,4 +71,18 @@ class RateLimitedError(AuthError):
         super().__init__(
             f"rate limit of {limit_per_minute:,} requests a minute reached for this token; "
             f"retry in {retry_after} s"
+        )
+
+
+class TokenStoreError(ConfigError):
+    """The token store cannot be read or written (unwritable home, a corrupt file)."""
+
+    code = "token_store_unavailable"
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(
+            f"the token store `{path}` cannot be used ({reason}); make its folder writable, "
+            "or move the file aside (tokens must then be created again)"
         )

@@ -27,7 +27,11 @@ from typing import TYPE_CHECKING
 
 from greenroom.errors import UserError
 from greenroom.governance._keyfile import read_or_create
-from greenroom.governance.exceptions import TokenNotFoundError, UnauthenticatedError
+from greenroom.governance.exceptions import (
+    TokenNotFoundError,
+    TokenStoreError,
+    UnauthenticatedError,
+)
 from greenroom.governance.principals import ADMIN, Principal
 from greenroom.governance.roles import check_role
 
@@ -205,13 +209,17 @@ class TokenStore:
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        if not self._ready:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+        """One autocommit connection; a broken store is one clear error, not a traceback."""
+        try:
+            if not self._ready:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                with closing(self._open()) as conn:
+                    conn.executescript(_SCHEMA)
+                self._ready = True
             with closing(self._open()) as conn:
-                conn.executescript(_SCHEMA)
-            self._ready = True
-        with closing(self._open()) as conn:
-            yield conn
+                yield conn
+        except (sqlite3.Error, OSError) as exc:
+            raise TokenStoreError(self.path, str(exc) or type(exc).__name__) from exc
 
     def _open(self) -> sqlite3.Connection:
         conn = sqlite3.connect(str(self.path), timeout=5.0, isolation_level=None)

@@ -79,3 +79,12 @@ def test_admin_token_configured_or_generated_once_with_private_mode(tmp_path: Pa
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert TokenStore(tmp_path).authenticate(tokens[0]).role == "admin"
     assert list((tmp_path / "auth").glob("*.tmp")) == []
+
+
+def test_a_corrupt_store_is_one_clear_error(tmp_path: Path) -> None:
+    from greenroom.governance.exceptions import TokenStoreError
+
+    (tmp_path / "auth.db").write_bytes(b"this is not a database" * 100)
+    with pytest.raises(TokenStoreError, match="move the file aside") as err:
+        TokenStore(tmp_path).create("maya", "analyst")
+    assert err.value.code == "token_store_unavailable"
