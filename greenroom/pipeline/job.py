@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Literal
 import pyarrow as pa
 
 from greenroom.pipeline import models
+from greenroom.pipeline.lineage import ColumnLineage
 from greenroom.pipeline.models.docs import docs_text, table_docs
 from greenroom.pipeline.snapshots import SnapshotCache
 
@@ -61,6 +62,8 @@ class Job:
     version: str = "1"
     """Bump when the Python code changes what the job produces: it then reruns."""
     description: str = ""
+    lineage: tuple[ColumnLineage, ...] = ()
+    """The column lineage of what its Python code computes (its SQL models need none)."""
 
     def code_version(self) -> str:
         """A digest of what determines the job's result besides its inputs."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from greenroom.governance.lineage.declared import DECLARED, RESOLUTION_FEATURES
 from greenroom.governance.lineage.derive import Derived
 from greenroom.governance.lineage.graph import LineageGraph, only_ephemeral
 from greenroom.governance.lineage.records import relation_kind
@@ -113,17 +112,3 @@ def test_relations_python_computes_are_declared(derived: Derived) -> None:
     read = {e.source_table for j in derived.jobs for e in j.edges}
     unexplained = {r for r in read if relation_kind(r) == "ephemeral" and r not in produced}
     assert not unexplained
-
-
-def test_declared_resolution_features_are_the_ones_splink_compares() -> None:
-    from greenroom.pipeline.resolution import COLUMNS
-
-    assert dict(RESOLUTION_FEATURES) == {k: tuple(v) for k, v in COLUMNS.items()}
-
-
-def test_declarations_name_their_code() -> None:
-    import importlib
-
-    for declared in DECLARED:
-        module, _, function = declared.transformation.partition(":")
-        assert callable(getattr(importlib.import_module(module), function)), declared.name

@@ -6,7 +6,7 @@
     path = trace_back(lake, "silver.concerts.revenue")     # back to bronze and raw files
 
 Column lineage is derived from the SQL models with sqlglot (`trace`), Python jobs declare
-theirs (`declared`); edges go to `ops.lineage_edges` (`store`) and out as OpenLineage
+theirs beside their code (`Job.lineage`, read by `declared`); edges go to `ops.lineage_edges` (`store`) and out as OpenLineage
 events (`events`, `transport`). See docs/lineage.md. sqlglot and openlineage are imported
 on first use of the functions that need them.
 """
@@ -25,7 +25,7 @@ from greenroom.governance.lineage.records import Edge, Job, JobLineage, LineageR
 from greenroom.governance.lineage.settings import LineageSettings
 
 if TYPE_CHECKING:
-    from greenroom.governance.lineage.declared import DECLARED, DeclaredJob
+    from greenroom.governance.lineage.declared import DeclaredJob, declared_jobs
     from greenroom.governance.lineage.derive import derive
     from greenroom.governance.lineage.graph import LineageGraph
     from greenroom.governance.lineage.listener import LineageListener
@@ -37,7 +37,6 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
-    "DECLARED",
     "DeclaredJob",
     "Edge",
     "Job",
@@ -51,6 +50,7 @@ __all__ = [
     "LineageSettings",
     "UnknownColumnError",
     "UnknownRelationError",
+    "declared_jobs",
     "derive",
     "record_lineage",
     "record_run_lineage",
@@ -59,8 +59,8 @@ __all__ = [
 ]
 
 _LAZY = {
-    "DECLARED": "declared",
     "DeclaredJob": "declared",
+    "declared_jobs": "declared",
     "derive": "derive",
     "LineageGraph": "graph",
     "LineageListener": "listener",

@@ -1,8 +1,10 @@
 """Declared lineage for what Python computes, which sqlglot cannot read.
 
-A declared job maps each output column to the inputs it is computed from; an input is
-`relation.column`, or a bare relation when the value depends only on its rows (a constant
-per row). Two kinds:
+Each pipeline job declares, beside its code, the column lineage of the relations its
+Python computes (`Job.lineage`, `greenroom.pipeline.lineage.ColumnLineage`);
+:func:`declared_jobs` reads them from the job graph. A declared job maps each output
+column to the inputs it is computed from; an input is `relation.column`, or a bare
+relation when the value depends only on its rows (a constant per row). Two kinds:
 
 - a *replacement* computes a relation no SQL model computes (`artist_map`,
   `silver.entity_xref`); it is used only while no SQL file computes the same relation;
@@ -10,17 +12,16 @@ per row). Two kinds:
   the way the venues job adds `coords_plausible` to `stg_venues` before `silver.venues`
   reads it; its edges join the model's.
 
-These mirror `greenroom/pipeline/jobs/` (the entity-resolution jobs). A pipeline change
-that adds or reshapes a Python-computed relation updates this list; `derive` reports a
-model without SQL and without a declaration, and a column no declaration explains
-degrades to table-level lineage (`precise=False`).
+`derive` reports a model without SQL and without a declaration, and a column no
+declaration explains degrades to table-level lineage (`precise=False`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from functools import cache
+from typing import TYPE_CHECKING, Literal
 
 from greenroom.governance.lineage.records import (
     Edge,
@@ -31,7 +32,9 @@ from greenroom.governance.lineage.records import (
     split_ref,
 )
 
-JOBS_MODULE = "greenroom.pipeline.jobs"
+if TYPE_CHECKING:
+    from greenroom.pipeline.job import Job as PipelineJob
+    from greenroom.pipeline.lineage import ColumnLineage
 
 
 @dataclass(frozen=True)
@@ -70,161 +73,35 @@ class DeclaredJob:
                 )
         return JobLineage(self.job, tuple(self.columns), sorted_edges(edges))
 
-
-RESOLUTION_FEATURES: Mapping[str, tuple[str, ...]] = {
-    "artist": (
-        "source",
-        "source_record_id",
-        "name",
-        "genres",
-        "country",
-        "formation_date",
-        "popularity",
-    ),
-    "venue": (
-        "source",
-        "source_record_id",
-        "name",
-        "city",
-        "country",
-        "latitude",
-        "longitude",
-        "capacity",
-    ),
-}
-"""The columns Splink compares (`greenroom.pipeline.resolution.COLUMNS`; a test keeps them equal)."""
+    @classmethod
+    def of(cls, declared: ColumnLineage) -> DeclaredJob:
+        """A pipeline job's declaration, named after the relation it computes."""
+        return cls(
+            name=declared.target.rpartition(".")[2],
+            target=declared.target,
+            transformation=declared.transformation,
+            materialized=declared.materialized,
+            columns=declared.columns,
+            identity=declared.identity,
+            augments=declared.augments,
+        )
 
 
-def _resolution(entity: str) -> tuple[DeclaredJob, DeclaredJob]:
-    """`<entity>_map` (record → canonical id, repaired name, name key) and
-    `<entity>_names` (one display name per entity), from `jobs/_resolve.py`."""
-    records, code = f"stg_{entity}s", f"{JOBS_MODULE}._resolve:resolve_records"
-    entity_map = DeclaredJob(
-        name=f"{entity}_map",
-        target=f"{entity}_map",
-        transformation=code,
-        materialized="ephemeral",
-        columns={
-            "source": (f"{records}.source",),
-            "source_record_id": (f"{records}.source_record_id",),
-            f"{entity}_id": tuple(f"{records}.{c}" for c in RESOLUTION_FEATURES[entity]),
-            "name": (f"{records}.name",),
-            "match_key": (f"{records}.name",),
-        },
-        identity=frozenset({"source", "source_record_id"}),
-    )
-    names = DeclaredJob(
-        name=f"{entity}_names",
-        target=f"{entity}_names",
-        transformation=code,
-        materialized="ephemeral",
-        columns={
-            "entity_id": (f"{entity}_map.{entity}_id",),
-            "name": (f"{entity}_map.name", f"{entity}_map.source"),
-        },
-        identity=frozenset({"entity_id"}),
-    )
-    return entity_map, names
+def from_jobs(jobs: Sequence[PipelineJob]) -> tuple[DeclaredJob, ...]:
+    """The declarations of `jobs`, once each (several jobs may compute one relation, as
+    every writer of the crosswalk does): the relations Python registers first, then the
+    tables it writes, each in the order of `jobs`."""
+    unique: list[ColumnLineage] = []
+    for job in jobs:
+        unique += [d for d in job.lineage if d not in unique]
+    ordered = sorted(unique, key=lambda d: d.materialized == "table")
+    return tuple(DeclaredJob.of(d) for d in ordered)
 
 
-def _sales_lookups() -> tuple[DeclaredJob, ...]:
-    """What the ticket_sales job registers for stg_sales (`jobs/ticket_sales.py`,
-    `jobs/_sales_inputs.py`): the batches to read, sales placed before, lost references."""
-    code = f"{JOBS_MODULE}.ticket_sales:run"
-    lost = (
-        "quarantine.promoter_concerts",
-        "quarantine.ticketmaster_events",
-        "quarantine.crm_customers",
-    )
-    return (
-        DeclaredJob(
-            name="sales_batches",
-            target="sales_batches",
-            transformation=code,
-            materialized="ephemeral",
-            columns={"batch_id": ("ops.ingestion_batches.batch_id",)},
-            identity=frozenset({"batch_id"}),
-        ),
-        DeclaredJob(
-            name="seen_sales",
-            target="seen_sales",
-            transformation=code,
-            materialized="ephemeral",
-            columns={"sale_id": ("silver.ticket_sales.sale_id", "ops.silver_rejects.entity_id")},
-            identity=frozenset({"sale_id"}),
-        ),
-        DeclaredJob(
-            name="unmatched_refs",
-            target="unmatched_refs",
-            transformation=f"{JOBS_MODULE}._sales_inputs:register_unmatched",
-            materialized="ephemeral",
-            columns={
-                "source": (*lost, "ops.silver_rejects.source"),
-                "source_record_id": (
-                    *(f"{q}.source_record_id" for q in lost),
-                    "ops.silver_rejects.source_record_id",
-                ),
-                "reason": (*lost, "ops.silver_rejects"),
-            },
-            identity=frozenset({"source_record_id"}),
-        ),
-    )
+@cache
+def declared_jobs() -> tuple[DeclaredJob, ...]:
+    """What the pipeline's jobs declare, in the order the job graph runs them."""
+    from greenroom.pipeline.graph import JobGraph
+    from greenroom.pipeline.jobs import JOBS
 
-
-_XREF_SOURCES = (
-    ("artist_map", "artist_id"),
-    ("venue_map", "venue_id"),
-    ("stg_concerts", "concert_id"),
-    ("stg_customers", "customer_id"),
-)
-
-DECLARED: tuple[DeclaredJob, ...] = (
-    *_resolution("artist"),
-    *_resolution("venue"),
-    DeclaredJob(
-        name="venue_coordinates",
-        target="stg_venues",
-        transformation=f"{JOBS_MODULE}.venues:run",
-        materialized="ephemeral",
-        columns={
-            "coords_plausible": (
-                "stg_venues.city",
-                "stg_venues.country",
-                "stg_venues.latitude",
-                "stg_venues.longitude",
-                "ref_cities.latitude",
-                "ref_cities.longitude",
-            )
-        },
-        augments=True,
-    ),
-    DeclaredJob(
-        name="concert_artist_keys",
-        target="concert_artist_keys",
-        transformation=f"{JOBS_MODULE}._concerts:stage_concerts",
-        materialized="ephemeral",
-        columns={
-            "name": ("bronze.promoter_concerts.artist", "bronze.ticketmaster_events._embedded"),
-            "match_key": (
-                "bronze.promoter_concerts.artist",
-                "bronze.ticketmaster_events._embedded",
-            ),
-        },
-    ),
-    *_sales_lookups(),
-    DeclaredJob(
-        name="entity_xref",
-        target="silver.entity_xref",
-        transformation=f"{JOBS_MODULE}._tables:write_xref",
-        materialized="table",
-        columns={
-            "entity_type": tuple(rel for rel, _ in _XREF_SOURCES),
-            "entity_id": tuple(f"{rel}.{col}" for rel, col in _XREF_SOURCES),
-            "source": tuple(f"{rel}.source" for rel, _ in _XREF_SOURCES),
-            "source_record_id": tuple(f"{rel}.source_record_id" for rel, _ in _XREF_SOURCES),
-            "name": ("artist_map.name", "venue_map.name"),
-            "match_key": ("artist_map.match_key", "venue_map.match_key"),
-        },
-        identity=frozenset({"entity_id", "source", "source_record_id", "name", "match_key"}),
-    ),
-)
+    return from_jobs(JobGraph(JOBS).ordered())

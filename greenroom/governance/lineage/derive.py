@@ -1,5 +1,5 @@
 """Derive the lineage of the pipeline as it is now: trace every SQL model (in the order
-the pipeline runs them) and add the declared Python jobs."""
+the pipeline runs them) and add the Python jobs the pipeline declares."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from sqlglot.errors import SqlglotError
 
 from greenroom.governance.lineage import _sqlprep
-from greenroom.governance.lineage.declared import DECLARED, DeclaredJob
+from greenroom.governance.lineage.declared import DeclaredJob
 from greenroom.governance.lineage.graph import LineageGraph
 from greenroom.governance.lineage.jobs import discover
 from greenroom.governance.lineage.records import Job, JobLineage, sorted_edges
@@ -44,9 +44,9 @@ class Derived:
         return LineageGraph.from_jobs(self.jobs)
 
 
-def derive(lake: Lakehouse | None, declared: Sequence[DeclaredJob] = DECLARED) -> Derived:
+def derive(lake: Lakehouse | None, declared: Sequence[DeclaredJob] | None = None) -> Derived:
     """The lineage of every job, the schemas it was traced against, and what could not be
-    traced."""
+    traced. `declared` defaults to what the pipeline's jobs declare (`Job.lineage`)."""
     found = discover(declared)
     sql, python = found.sql, found.python
     schemas = Schemas()
@@ -66,8 +66,8 @@ def derive(lake: Lakehouse | None, declared: Sequence[DeclaredJob] = DECLARED) -
         _set_output(schemas, job.target, traced.columns)
         out.append(traced)
     notes = tuple(
-        f"model `{name}` has no SQL file and no declared lineage; declare it in "
-        "greenroom/governance/lineage/declared.py"
+        f"model `{name}` has no SQL file and no declared lineage; declare its "
+        "`ColumnLineage` in the `lineage` of the job that computes it"
         for name in found.undeclared
     )
     return Derived(tuple(out), schemas, notes)

@@ -1,13 +1,13 @@
 """The jobs whose lineage is traced: the SQL models as they exist at run time
-(`greenroom.pipeline.models.MODELS`), plus declared Python jobs for the relations no SQL
-file computes (a model listed without a `.sql` file is computed in Python)."""
+(`greenroom.pipeline.models.MODELS`), plus the Python jobs the pipeline declares for the
+relations no SQL file computes (a model listed without a `.sql` file is computed in Python)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from greenroom.governance.lineage.declared import DECLARED, DeclaredJob
+from greenroom.governance.lineage.declared import DeclaredJob, declared_jobs
 from greenroom.governance.lineage.records import Job
 
 MODELS_ROOT = "greenroom/pipeline/models"
@@ -25,8 +25,12 @@ class Jobs:
     """Models listed without a SQL file and without a declaration: no lineage."""
 
 
-def discover(declared: Sequence[DeclaredJob] = DECLARED) -> Jobs:
+def discover(declared: Sequence[DeclaredJob] | None = None) -> Jobs:
+    """The jobs to trace; `declared` defaults to what the pipeline's jobs declare."""
     from greenroom.pipeline.models import MODELS
+
+    if declared is None:
+        declared = declared_jobs()
 
     sql: list[Job] = []
     without_sql: list[str] = []

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from greenroom.governance.lineage import store
-from greenroom.governance.lineage.declared import DECLARED, DeclaredJob
+from greenroom.governance.lineage.declared import DeclaredJob
 from greenroom.governance.lineage.derive import Derived, derive
 from greenroom.governance.lineage.exceptions import LineageEmitError, LineageError
 from greenroom.governance.lineage.records import (
@@ -33,7 +33,7 @@ def record_lineage(
     run_id: str,
     jobs: Sequence[str] | None = None,
     *,
-    declared: Sequence[DeclaredJob] = DECLARED,
+    declared: Sequence[DeclaredJob] | None = None,
 ) -> LineageResult:
     """Trace the pipeline's jobs (`jobs` only, when given) and append their edges to
     `ops.lineage_edges` under `run_id`. Emits nothing."""
@@ -49,7 +49,7 @@ def record_run_lineage(
     started_at: dt.datetime | None = None,
     failed: Mapping[str, str] | None = None,
     lineage: LineageSettings | None = None,
-    declared: Sequence[DeclaredJob] = DECLARED,
+    declared: Sequence[DeclaredJob] | None = None,
 ) -> LineageResult:
     """After a pipeline run: record the lineage of the jobs it ran, then emit a START and a
     COMPLETE (or FAIL, for `failed`: job → error message) OpenLineage event per job that

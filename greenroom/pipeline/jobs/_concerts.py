@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
+from greenroom.pipeline.lineage import ColumnLineage
 from greenroom.pipeline.resolution import survivorship
 
 if TYPE_CHECKING:
@@ -36,3 +37,13 @@ def stage_concerts(ctx: JobContext) -> pa.Table:
     keys = pa.table({"name": names, "match_key": survivorship.match_keys(names)})
     ctx.register("concert_artist_keys", keys)
     return ctx.model("stg_concerts")
+
+
+ARTIST_KEYS = ColumnLineage(
+    "concert_artist_keys",
+    code=stage_concerts,
+    columns={
+        "name": ("bronze.promoter_concerts.artist", "bronze.ticketmaster_events._embedded"),
+        "match_key": ("bronze.promoter_concerts.artist", "bronze.ticketmaster_events._embedded"),
+    },
+)

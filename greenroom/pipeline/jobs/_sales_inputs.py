@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 
 from greenroom.pipeline.jobs._tables import REJECTS
+from greenroom.pipeline.lineage import ColumnLineage
 
 if TYPE_CHECKING:
     from greenroom.pipeline.job import JobContext
@@ -124,6 +125,21 @@ def register_unmatched(ctx: JobContext) -> None:
             "GROUP BY source, source_record_id"
         ),
     )
+
+
+UNMATCHED = ColumnLineage(
+    "unmatched_refs",
+    code=register_unmatched,
+    columns={
+        "source": (*(f"quarantine.{f}" for f in LOST_FEEDS), f"{REJECTS}.source"),
+        "source_record_id": (
+            *(f"quarantine.{f}.source_record_id" for f in LOST_FEEDS),
+            f"{REJECTS}.source_record_id",
+        ),
+        "reason": (*(f"quarantine.{f}" for f in LOST_FEEDS), REJECTS),
+    },
+    identity=frozenset({"source_record_id"}),
+)
 
 
 def empty_feed(feed: str) -> pa.Table:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyarrow as pa
 
+from greenroom.pipeline.lineage import ColumnLineage
 from greenroom.pipeline.resolution import Resolution
 
 if TYPE_CHECKING:
@@ -93,6 +94,29 @@ def write_xref(ctx: JobContext, entity_type: str, rows: pa.Table) -> None:
     ctx.write(
         XREF, data, where=f"entity_type = '{entity_type}'", partition_by=BY_TYPE, compare=True
     )
+
+
+_XREF_SOURCES = (
+    ("artist_map", "artist_id"),
+    ("venue_map", "venue_id"),
+    ("stg_concerts", "concert_id"),
+    ("stg_customers", "customer_id"),
+)
+XREF_LINEAGE = ColumnLineage(
+    XREF,
+    code=write_xref,
+    materialized="table",
+    columns={
+        "entity_type": tuple(rel for rel, _ in _XREF_SOURCES),
+        "entity_id": tuple(f"{rel}.{col}" for rel, col in _XREF_SOURCES),
+        "source": tuple(f"{rel}.source" for rel, _ in _XREF_SOURCES),
+        "source_record_id": tuple(f"{rel}.source_record_id" for rel, _ in _XREF_SOURCES),
+        "name": ("artist_map.name", "venue_map.name"),
+        "match_key": ("artist_map.match_key", "venue_map.match_key"),
+    },
+    identity=frozenset({"entity_id", "source", "source_record_id", "name", "match_key"}),
+)
+"""The whole crosswalk, from the relation each of its writers maps (they all list it)."""
 
 
 def write_rejects(

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from greenroom.pipeline import normalize
 from greenroom.pipeline.job import Job, JobContext, JobOutput
-from greenroom.pipeline.jobs._resolve import counts, replace_column, resolve_records
-from greenroom.pipeline.jobs._tables import MODELS, PAIRS, XREF
+from greenroom.pipeline.jobs._resolve import counts, lineage, replace_column, resolve_records
+from greenroom.pipeline.jobs._tables import MODELS, PAIRS, XREF, XREF_LINEAGE
 
 
 def run(ctx: JobContext) -> JobOutput:
@@ -30,4 +30,5 @@ JOB = Job(
     run=run,
     models=("stg_artists", "silver.artists"),
     description="resolve artist records (Splink) into silver.artists and their crosswalk",
+    lineage=(*lineage("artist"), XREF_LINEAGE),
 )

@@ -10,8 +10,8 @@ from __future__ import annotations
 import pyarrow.compute as pc
 
 from greenroom.pipeline.job import Job, JobContext, JobOutput
-from greenroom.pipeline.jobs._concerts import INPUTS, stage_concerts
-from greenroom.pipeline.jobs._tables import REJECTS, XREF, write_rejects, write_xref
+from greenroom.pipeline.jobs._concerts import ARTIST_KEYS, INPUTS, stage_concerts
+from greenroom.pipeline.jobs._tables import REJECTS, XREF, XREF_LINEAGE, write_rejects, write_xref
 
 
 def run(ctx: JobContext) -> JobOutput:
@@ -35,4 +35,5 @@ JOB = Job(
     run=run,
     models=("stg_concerts", "concert_rejects"),
     description="concert records of both feeds onto canonical concert ids (venue + local date)",
+    lineage=(ARTIST_KEYS, XREF_LINEAGE),
 )

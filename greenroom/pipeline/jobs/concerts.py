@@ -6,7 +6,7 @@ result (`_sales_delta`), which is why it also reads its own output."""
 from __future__ import annotations
 
 from greenroom.pipeline.job import Job, JobContext, JobOutput
-from greenroom.pipeline.jobs._concerts import INPUTS, stage_concerts
+from greenroom.pipeline.jobs._concerts import ARTIST_KEYS, INPUTS, stage_concerts
 from greenroom.pipeline.jobs._sales_delta import only_open_concert_sales
 
 
@@ -26,4 +26,5 @@ JOB = Job(
     models=("stg_concerts", "silver.concerts"),
     optional_inputs=("silver.concerts",),
     description="silver.concerts: one row per show, totals from its sales",
+    lineage=(ARTIST_KEYS,),
 )

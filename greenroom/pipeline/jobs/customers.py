@@ -5,7 +5,7 @@ from __future__ import annotations
 from greenroom.pipeline import normalize
 from greenroom.pipeline.job import Job, JobContext, JobOutput
 from greenroom.pipeline.jobs._resolve import replace_column
-from greenroom.pipeline.jobs._tables import XREF, write_xref
+from greenroom.pipeline.jobs._tables import XREF, XREF_LINEAGE, write_xref
 
 
 def run(ctx: JobContext) -> JobOutput:
@@ -25,4 +25,5 @@ JOB = Job(
     run=run,
     models=("stg_customers", "silver.customers"),
     description="CRM customers into silver.customers and their crosswalk",
+    lineage=(XREF_LINEAGE,),
 )

@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 from greenroom.pipeline.job import BATCHES, Job, JobContext, JobOutput, Mode
 from greenroom.pipeline.jobs import _sales_inputs as inputs
 from greenroom.pipeline.jobs._tables import REJECTS, write_rejects
+from greenroom.pipeline.lineage import ColumnLineage
 
 NAME = "ticket_sales"
 TABLE = "silver.ticket_sales"
@@ -119,6 +120,24 @@ def _seen(ctx: JobContext, staged: pa.Table) -> pa.Table:
     )
 
 
+LINEAGE = (
+    ColumnLineage(
+        "sales_batches",
+        code=run,
+        columns={"batch_id": (f"{inputs.INGESTED}.batch_id",)},
+        identity=frozenset({"batch_id"}),
+    ),
+    ColumnLineage(
+        "seen_sales",
+        code=run,
+        columns={"sale_id": (f"{TABLE}.sale_id", f"{REJECTS}.entity_id")},
+        identity=frozenset({"sale_id"}),
+    ),
+    inputs.UNMATCHED,
+)
+"""What the job registers for stg_sales: the batches to read, sales placed before, and
+the concert and customer records that were lost."""
+
 JOB = Job(
     name=NAME,
     inputs=(
@@ -135,4 +154,5 @@ JOB = Job(
     models=("stg_sales", "sale_rejects", TABLE),
     optional_inputs=(*BRONZE, REJECTS, inputs.PROCESSED, *QUARANTINE),
     description="sales of every feed into silver.ticket_sales (incremental by batch) or rejects",
+    lineage=LINEAGE,
 )

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from greenroom.pipeline import normalize
 from greenroom.pipeline.job import Job, JobContext, JobOutput
-from greenroom.pipeline.jobs._resolve import counts, replace_column, resolve_records
-from greenroom.pipeline.jobs._tables import MODELS, PAIRS, XREF
+from greenroom.pipeline.jobs._resolve import counts, lineage, replace_column, resolve_records
+from greenroom.pipeline.jobs._tables import MODELS, PAIRS, XREF, XREF_LINEAGE
+from greenroom.pipeline.lineage import ColumnLineage
 from greenroom.pipeline.resolution import geo
 
 
@@ -28,6 +29,22 @@ def run(ctx: JobContext) -> JobOutput:
     return JobOutput(rows_in=staged.num_rows, notes=counts(staged, result))
 
 
+COORDINATES = ColumnLineage(
+    "stg_venues",
+    code=run,
+    columns={
+        "coords_plausible": (
+            "stg_venues.city",
+            "stg_venues.country",
+            "stg_venues.latitude",
+            "stg_venues.longitude",
+            "ref_cities.latitude",
+            "ref_cities.longitude",
+        )
+    },
+    augments=True,
+)
+
 JOB = Job(
     name="venues",
     inputs=("bronze.venue_registry", "bronze.ticketmaster_venues"),
@@ -35,4 +52,5 @@ JOB = Job(
     run=run,
     models=("stg_venues", "silver.venues"),
     description="resolve venue records (Splink) into silver.venues and their crosswalk",
+    lineage=(*lineage("venue"), COORDINATES, XREF_LINEAGE),
 )

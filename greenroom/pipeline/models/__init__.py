@@ -5,8 +5,8 @@ a job registers by plain name, and to the reference relations `ref_countries`,
 `ref_cities`, `ref_fx_rates(currency, usd_per_unit, valid_from, valid_to)` and
 `params(today, run_at)`. `ephemeral` models live only in a job's DuckDB session; `table`
 models are what a job writes to the lake. Models with no `.sql` file (`artist_map`,
-`venue_map`) are computed in Python by their job (entity resolution); they are listed so
-lineage knows the relation. Which job runs which model: `greenroom.pipeline.jobs`.
+`venue_map`) are computed in Python by their job (entity resolution), which declares their
+lineage (`Job.lineage`); they are listed so lineage knows the relation. Which job runs which model: `greenroom.pipeline.jobs`.
 """
 
 from __future__ import annotations
