@@ -8,23 +8,14 @@ hold the same numbers.
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 from collections.abc import Sequence
 from typing import Any
+
+from greenroom.lake.jsonable import jsonable
 
 ACCENT = "#1f6f5c"
 SECOND = "#d17a22"
 PALETTE = (ACCENT, SECOND, "#3b6db3", "#8e44ad", "#c0392b", "#7f8c8d")
-
-
-def jsonable(value: Any) -> Any:
-    """A cell as JSON: dates as ISO text, non-finite floats as null."""
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
 
 
 def spec(
