@@ -70,7 +70,7 @@ def _write_world(
         say(f"feed: {writer.__name__}")
         results.append(writer(world, ctx))
     say("truth")
-    return results, write_truth(world, results, stage / "truth")
+    return results, write_truth(world, results, stage / "truth", ctx.sources)
 
 
 def generate(

@@ -6,6 +6,9 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.json as pajson
 import pyarrow.parquet as pq
 
 from greenroom.synth import chars
@@ -91,8 +94,66 @@ def totals(world: World) -> pa.Table:
     )
 
 
-def write_truth(world: World, results: list[FeedResult], folder: Path) -> dict[str, int]:
-    """Write every truth file; returns the row count of each."""
+PII_SCHEMA = pa.schema(
+    [
+        ("source", pa.string()),
+        ("field", pa.string()),
+        ("kind", pa.string()),
+        ("records", pa.int64()),
+    ]
+)
+
+
+def _read_fields(path: Path, fields: list[str]) -> pa.Table:
+    """``fields`` of every record of a written CSV or NDJSON file, as strings."""
+    types = {f: pa.string() for f in fields}
+    if path.suffix == ".csv":
+        convert = pacsv.ConvertOptions(column_types=types, include_columns=fields)
+        return pacsv.read_csv(path, convert_options=convert)
+    if path.suffix == ".ndjson":
+        parse = pajson.ParseOptions(
+            explicit_schema=pa.schema(types), unexpected_field_behavior="ignore"
+        )
+        return pajson.read_json(path, parse_options=parse).select(fields)
+    raise NotImplementedError(
+        f"`{path.name}`: personal fields are counted in CSV and NDJSON feeds only; "
+        "extend `_read_fields` before declaring PII on another format"
+    )
+
+
+def pii(results: list[FeedResult], sources: Path) -> pa.Table:
+    """Per declared personal field: how many delivered records carry a non-empty value."""
+    parts = []
+    for r in results:
+        if not r.pii:
+            continue
+        fields = list(r.pii)
+        counts = np.zeros(len(fields), dtype=np.int64)
+        for rel in r.files:
+            table = _read_fields(sources / rel, fields)
+            for j, field in enumerate(fields):
+                filled = pc.greater(pc.utf8_length(table[field].fill_null("")), 0)
+                counts[j] += pc.sum(filled).as_py() or 0
+        parts.append(
+            pa.table(
+                {
+                    "source": [r.feed] * len(fields),
+                    "field": fields,
+                    "kind": [r.pii[f] for f in fields],
+                    "records": counts,
+                },
+                schema=PII_SCHEMA,
+            )
+        )
+    table = pa.concat_tables(parts) if parts else PII_SCHEMA.empty_table()
+    return table.sort_by([("source", "ascending"), ("field", "ascending")])
+
+
+def write_truth(
+    world: World, results: list[FeedResult], folder: Path, sources: Path
+) -> dict[str, int]:
+    """Write every truth file; returns the row count of each. ``sources`` is where the
+    feeds were written (``pii.parquet`` counts what is actually there)."""
     folder.mkdir(parents=True, exist_ok=True)
     ents = pa.concat_tables([r.entities for r in results]).cast(ENTITIES_SCHEMA)
     defects = pa.concat_tables([r.defects for r in results]).cast(DEFECTS_SCHEMA)
@@ -105,6 +166,7 @@ def write_truth(world: World, results: list[FeedResult], folder: Path) -> dict[s
         "totals": totals(world),
         "entities": ents,
         "defects": defects,
+        "pii": pii(results, sources),
     }
     for name, table in tables.items():
         _write(table, folder / f"{name}.parquet")

@@ -7,7 +7,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import numpy as np
 import pyarrow as pa
@@ -18,6 +18,24 @@ from greenroom.synth.rates import DefectKind
 from greenroom.synth.streams import rng_for
 
 EntityType = Literal["artist", "venue", "concert", "customer", "ticket_sale"]
+
+PiiKind = Literal[
+    "email",
+    "phone",
+    "person_name",
+    "street_address",
+    "postal_code",
+    "date_of_birth",
+    "card_number",
+    "ip_address",
+    "customer_id",
+]
+"""What kind of personal data a source field holds (``customer_id``: a direct identifier
+of a person). A feed module declares its personal fields as ``PII: Mapping[str, PiiKind]``
+(field as delivered → kind) and passes it to :func:`result`; ``truth/pii.parquet`` is
+built from these declarations."""
+
+PII_KINDS: tuple[str, ...] = get_args(PiiKind)
 
 ENTITIES_SCHEMA = pa.schema(
     [
@@ -57,6 +75,8 @@ class FeedResult:
     records: int
     entities: pa.Table
     defects: pa.Table
+    pii: Mapping[str, PiiKind]
+    """The feed's personal fields (as delivered) and their kind; empty when it has none."""
 
 
 def constant(value: str, n: int) -> pa.Array:
@@ -93,5 +113,12 @@ def write_csv(path: Path, table: pa.Table) -> None:
     pacsv.write_csv(table, path, pacsv.WriteOptions(quoting_style="needed", batch_size=65_536))
 
 
-def result(feed: str, files: list[str], records: int, ents: pa.Table, log: DefectLog) -> FeedResult:
-    return FeedResult(feed, files, records, ents, log.table())
+def result(
+    feed: str,
+    files: list[str],
+    records: int,
+    ents: pa.Table,
+    log: DefectLog,
+    pii: Mapping[str, PiiKind] | None = None,
+) -> FeedResult:
+    return FeedResult(feed, files, records, ents, log.table(), dict(pii or {}))

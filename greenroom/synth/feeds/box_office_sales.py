@@ -8,6 +8,8 @@ byte-matrix line builder as the NDJSON sale feeds (:mod:`._lines`) rather than
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from greenroom.synth import calendar, chars
@@ -22,12 +24,13 @@ from greenroom.synth.feeds._sales import (
     tier_text,
     unknown_promoter_refs,
 )
-from greenroom.synth.feeds.base import FeedContext, FeedResult, entities, result
+from greenroom.synth.feeds.base import FeedContext, FeedResult, PiiKind, entities, result
 from greenroom.synth.world import World
 
 FEED = "box_office_sales"
 HEADER = "transaction_id,event_ref,tier,qty,unit_price,currency,purchased_at,customer_ref,customer_segment\n"
 _REQUIRED = ("event_ref", "tier", "qty", "unit_price", "customer_ref")
+PII: Mapping[str, PiiKind] = {"customer_ref": "customer_id"}
 
 
 def box_office_sales(world: World, ctx: FeedContext) -> FeedResult:
@@ -91,4 +94,4 @@ def box_office_sales(world: World, ctx: FeedContext) -> FeedResult:
                 fh.write(csv_lines(list(cols.values()), rows[start : start + 500_000]))
         files.append(rel)
     ents = entities("ticket_sale", FEED, ids, chars.to_strings(s.true_ids))
-    return result(FEED, files, s.n, ents, log)
+    return result(FEED, files, s.n, ents, log, PII)

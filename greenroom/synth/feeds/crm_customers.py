@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -10,12 +12,20 @@ from greenroom.synth import calendar, chars
 from greenroom.synth.defects.dates import DATE_STYLES, bad_dates
 from greenroom.synth.defects.plan import DefectLog
 from greenroom.synth.defects.text import mojibake
-from greenroom.synth.feeds.base import FeedContext, FeedResult, entities, result, write_csv
+from greenroom.synth.feeds.base import FeedContext, FeedResult, PiiKind, entities, result, write_csv
 from greenroom.synth.world import World
 from greenroom.synth.world.columns import days_of
 
 FEED = "crm_customers"
 _REQUIRED = ("first_name", "last_name", "email")
+PII: Mapping[str, PiiKind] = {
+    "customer_id": "customer_id",
+    "first_name": "person_name",
+    "last_name": "person_name",
+    "email": "email",
+    "birth_date": "date_of_birth",
+}
+"""Personal fields; ``city`` and ``country`` are coarse quasi-identifiers, not listed."""
 
 
 def _patched(values: pa.Array, rows: np.ndarray, new: list[str | None]) -> pa.Array:
@@ -106,4 +116,4 @@ def crm_customers(world: World, ctx: FeedContext) -> FeedResult:
     )
     path, rel = ctx.path(FEED, "customers.csv")
     write_csv(path, table)
-    return result(FEED, [rel], n, entities("customer", FEED, ids, cus["customer_id"]), log)
+    return result(FEED, [rel], n, entities("customer", FEED, ids, cus["customer_id"]), log, PII)

@@ -5,6 +5,8 @@ A replayed order is the same line delivered again a little later in the same fil
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from greenroom.synth import calendar, chars
@@ -19,11 +21,12 @@ from greenroom.synth.feeds._sales import (
     tier_text,
     unknown_promoter_refs,
 )
-from greenroom.synth.feeds.base import FeedContext, FeedResult, entities, result
+from greenroom.synth.feeds.base import FeedContext, FeedResult, PiiKind, entities, result
 from greenroom.synth.world import World
 
 FEED = "online_orders"
 _REQUIRED = ("concert_ref", "customer_id", "tier", "quantity", "unit_price")
+PII: Mapping[str, PiiKind] = {"customer_id": "customer_id"}
 
 
 def online_orders(world: World, ctx: FeedContext) -> FeedResult:
@@ -90,4 +93,4 @@ def online_orders(world: World, ctx: FeedContext) -> FeedResult:
                 fh.write(json_lines(list(cols.values()), rows[start : start + 400_000]))
         files.append(rel)
     ents = entities("ticket_sale", FEED, ids, chars.to_strings(s.true_ids))
-    return result(FEED, files, len(order_rows), ents, log)
+    return result(FEED, files, len(order_rows), ents, log, PII)

@@ -7,6 +7,8 @@ replayed event repeats an earlier line byte for byte, later in the file.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from greenroom.synth import calendar, chars
@@ -20,11 +22,12 @@ from greenroom.synth.feeds._sales import (
     text_table,
     tier_text,
 )
-from greenroom.synth.feeds.base import FeedContext, FeedResult, entities, result
+from greenroom.synth.feeds.base import FeedContext, FeedResult, PiiKind, entities, result
 from greenroom.synth.world import World
 
 FEED = "stream_sales"
 _REQUIRED = ("event_ref", "customer_id", "quantity", "unit_price")
+PII: Mapping[str, PiiKind] = {"customer_id": "customer_id"}
 OUT_OF_ORDER_RATE = 0.05
 LATE_RATE = 0.01
 
@@ -124,4 +127,4 @@ def stream_sales(world: World, ctx: FeedContext) -> FeedResult:
         for start in range(0, len(rows), 400_000):
             fh.write(json_lines(cols, rows[start : start + 400_000]))
     ents = entities("ticket_sale", FEED, ids, chars.to_strings(s.true_ids))
-    return result(FEED, [rel], len(rows), ents, log)
+    return result(FEED, [rel], len(rows), ents, log, PII)
