@@ -14,6 +14,7 @@ import typer
 
 from greenroom.cli import (
     ask,
+    audit,
     auth,
     demo,
     evaluate,
@@ -57,6 +58,7 @@ app.add_typer(partners.app, name="partners")
 app.add_typer(quality.app, name="quality")
 app.add_typer(pipeline.app, name="pipeline")
 app.add_typer(auth.app, name="auth")
+app.add_typer(audit.app, name="audit")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from greenroom.errors import ConfigError, UserError
+from greenroom.errors import ConfigError, TerminalError, UserError
 
 
 class AuthError(UserError):
@@ -85,4 +85,19 @@ class TokenStoreError(ConfigError):
         super().__init__(
             f"the token store `{path}` cannot be used ({reason}); make its folder writable, "
             "or move the file aside (tokens must then be created again)"
+        )
+
+
+class AuditUnavailableError(TerminalError):
+    """The audit log cannot be written or read; the access that needed it must fail."""
+
+    code = "audit_unavailable"
+    category = "audit"
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(
+            f"the audit log `{path}` cannot be used ({reason}); nothing was allowed without "
+            "its record: make the folder writable, and run `greenroom audit verify`"
         )
