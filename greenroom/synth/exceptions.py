@@ -33,3 +33,16 @@ class TruthDirError(SynthError):
     """A truth directory is missing files that :func:`live_events` needs."""
 
     code = "truth_dir_invalid"
+
+
+class PiiFormatError(SynthError):
+    """A feed declares personal fields in a format the truth writer cannot count yet."""
+
+    code = "pii_format_unsupported"
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        super().__init__(
+            f"`{file}`: personal fields are counted in CSV and NDJSON feeds only; extend "
+            "`greenroom.synth.truth._read_fields` before declaring PII on another format"
+        )

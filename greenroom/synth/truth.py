@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 
 from greenroom.synth import chars
 from greenroom.synth.defects.plan import DEFECTS_SCHEMA
+from greenroom.synth.exceptions import PiiFormatError
 from greenroom.synth.feeds._sales import SALE_PREFIX
 from greenroom.synth.feeds.base import ENTITIES_SCHEMA, FeedResult
 from greenroom.synth.world import World
@@ -115,10 +116,7 @@ def _read_fields(path: Path, fields: list[str]) -> pa.Table:
             explicit_schema=pa.schema(types), unexpected_field_behavior="ignore"
         )
         return pajson.read_json(path, parse_options=parse).select(fields)
-    raise NotImplementedError(
-        f"`{path.name}`: personal fields are counted in CSV and NDJSON feeds only; "
-        "extend `_read_fields` before declaring PII on another format"
-    )
+    raise PiiFormatError(path.name)
 
 
 def pii(results: list[FeedResult], sources: Path) -> pa.Table:
