@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from greenroom.agent.chat import ConcertAIChatbot
     from greenroom.agent.memory import MemoryBackend
     from greenroom.config import Settings
-    from greenroom.governance.principals import GovernedSession
+    from greenroom.governance.session import GovernedSession
     from greenroom.lake import Lakehouse
     from greenroom.pipeline.runner import RunListener
 
@@ -40,7 +40,7 @@ def build_assistant(
     from greenroom.agent.planner.lexicon import build_lexicon
     from greenroom.agent.providers.settings import build_provider
     from greenroom.agent.tools import SemanticQueryTool
-    from greenroom.governance.principals import governed_session
+    from greenroom.governance.session import governed_session
     from greenroom.semantic import SemanticLayer
 
     session = governed_session(lake, principal)

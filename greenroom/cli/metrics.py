@@ -62,7 +62,7 @@ def query(
     """Run a typed query, e.g. `--metric revenue --by artist --where year=2025 --limit 5`."""
     from greenroom.cli._output import print_json, print_table
     from greenroom.config import get_settings
-    from greenroom.governance.principals import governed_session
+    from greenroom.governance.session import governed_session
     from greenroom.lake import Lakehouse
     from greenroom.lake.jsonable import table_to_json
     from greenroom.semantic import Order, SemanticLayer, SemanticQuery

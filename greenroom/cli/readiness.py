@@ -20,7 +20,7 @@ def readiness(
     """Score every feed and silver/gold table on completeness, validity, uniqueness,
     consistency, timeliness, documentation and lineage (docs/readiness.md)."""
     from greenroom.cli._output import print_json
-    from greenroom.governance.principals import governed_session
+    from greenroom.governance.session import governed_session
     from greenroom.lake import Lakehouse
     from greenroom.quality.readiness import readiness_report
 

@@ -101,3 +101,55 @@ class AuditUnavailableError(TerminalError):
             f"the audit log `{path}` cannot be used ({reason}); nothing was allowed without "
             "its record: make the folder writable, and run `greenroom audit verify`"
         )
+
+
+class TableAccessDeniedError(AuthError):
+    """The policy does not let the principal read a table (explicit or default deny)."""
+
+    code = "table_access_denied"
+    category = "authorization"
+
+    def __init__(self, principal: str, table: str, statement: str, reason: str) -> None:
+        self.principal = principal
+        self.table = table
+        self.statement = statement
+        self.reason = reason
+        super().__init__(
+            f"`{principal}` may not read `{table}`: {reason}; see "
+            f"`greenroom governance explain --principal {principal} --table {table}`"
+        )
+
+
+class PolicyInvalidError(ConfigError):
+    """The policy document cannot be read or does not validate."""
+
+    code = "policy_invalid"
+
+    def __init__(self, message: str, path: Path | None = None) -> None:
+        self.path = None if path is None else str(path)
+        where = "" if path is None else f"`{path}`: "
+        super().__init__(f"{where}{message}; fix the file and run `greenroom governance policies`")
+
+
+class PrincipalNotFoundError(AuthError):
+    code = "principal_not_found"
+    category = "user"
+
+    def __init__(self, name: str, known: tuple[str, ...]) -> None:
+        self.name = name
+        self.known = known
+        listed = ", ".join(known[:8]) or "none yet"
+        super().__init__(
+            f"no principal `{name}` (known: {listed}); add one with "
+            "`greenroom governance principals add NAME --role ROLE`"
+        )
+
+
+class GrantNotFoundError(UserError):
+    code = "grant_not_found"
+
+    def __init__(self, sid: str) -> None:
+        self.sid = sid
+        super().__init__(
+            f"no statement or grant `{sid}`; list them with `greenroom governance policies`"
+        )

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from greenroom.lake._names import NAMESPACES
 from greenroom.lake.exceptions import (
     AccessDeniedError,
+    ColumnHiddenError,
     ColumnNotFoundError,
     CommitConflictError,
     HomeError,
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 __all__ = [
     "NAMESPACES",
     "AccessDeniedError",
+    "ColumnHiddenError",
     "ColumnNotFoundError",
     "CommitConflictError",
     "HomeError",

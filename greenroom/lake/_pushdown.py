@@ -67,8 +67,14 @@ class _NoPush(Exception):
     """This conjunct cannot be pushed; DuckDB alone evaluates it."""
 
 
-def filter_for_reference(ref: exp.Table, schema: Schema) -> BooleanExpression:
-    """The row filter implied by the WHERE of the SELECT that reads `ref` directly."""
+def filter_for_reference(
+    ref: exp.Table, schema: Schema, protected: frozenset[str] = frozenset()
+) -> BooleanExpression:
+    """The row filter implied by the WHERE of the SELECT that reads `ref` directly.
+
+    No conjunct naming a `protected` column (lower case; masked or hidden from the reader)
+    is pushed: its raw values must not decide which rows the scan returns.
+    """
     select = _owning_select(ref)
     if select is None or ref.args.get("sample") is not None or _nullable_or_unsafe(ref, select):
         return AlwaysTrue()
@@ -79,6 +85,8 @@ def filter_for_reference(ref: exp.Table, schema: Schema) -> BooleanExpression:
     pushed: list[BooleanExpression] = []
     condition: exp.Expr = where.this
     for conjunct in condition.flatten() if isinstance(condition, exp.And) else [condition]:
+        if protected and any(c.name.lower() in protected for c in conjunct.find_all(exp.Column)):
+            continue
         try:
             expr = resolver.translate(conjunct)
             bind(schema, expr, case_sensitive=True)

@@ -105,9 +105,31 @@ class InvalidPartitionError(UserError):
 
 
 class AccessDeniedError(QueryError):
-    """A query tried to reach files or settings outside the lake."""
+    """A query tried to reach files, settings or the catalog around the lake's tables."""
 
     code = "access_denied"
+    category = "authorization"
+
+    def __init__(self, message: str, sql: str, hint: str | None = None) -> None:
+        super().__init__(message, sql, hint or "read lake tables by name, as `ns.table`")
+
+
+class ColumnHiddenError(AccessDeniedError):
+    """A query named a column that a policy hides from the principal."""
+
+    code = "column_not_permitted"
+    category = "authorization"
+
+    def __init__(self, table: str, column: str, policy: str, reason: str, sql: str) -> None:
+        self.table = table
+        self.column = column
+        self.policy = policy
+        self.reason = reason
+        super().__init__(
+            f"column `{column}` of `{table}` is not visible to you: {reason} (policy `{policy}`)",
+            sql,
+            "leave the column out; `DESCRIBE " + table + "` lists the columns you may read",
+        )
 
 
 class QueryFailedError(TerminalError):

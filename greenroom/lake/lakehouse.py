@@ -41,7 +41,10 @@ from greenroom.lake.home import validate_home
 from greenroom.lake.records import SnapshotInfo, TableInfo
 
 if TYPE_CHECKING:
+    from greenroom.lake.governor import Governor
     from greenroom.lake.session import Session
+
+TAG_PROPERTY = "greenroom.tags."
 
 T = TypeVar("T")
 
@@ -214,6 +217,16 @@ class Lakehouse:
         metadata under `b"doc"`."""
         return self.load_table(name).schema().as_arrow()
 
+    def column_tags(self, name: str) -> dict[str, dict[str, str]]:
+        """Column → tags (``{"pii": "email"}``) kept in the table's properties as
+        ``greenroom.tags.<column> = key=value[,key=value]``."""
+        tags: dict[str, dict[str, str]] = {}
+        for key, value in self.load_table(name).properties.items():
+            if key.startswith(TAG_PROPERTY):
+                pairs = (item.partition("=") for item in value.split(",") if "=" in item)
+                tags[key[len(TAG_PROPERTY) :]] = {k.strip(): v.strip() for k, _, v in pairs}
+        return tags
+
     def describe_columns(
         self, name: str, docs: Mapping[str, str], *, comment: str | None = None
     ) -> bool:
@@ -349,11 +362,16 @@ class Lakehouse:
 
     # ---- SQL ----------------------------------------------------------------------------
 
-    def session(self) -> Session:
-        """A read-only DuckDB session where every table `ns.name` is queryable as `ns.name`."""
+    def session(self, governor: Governor | None = None) -> Session:
+        """A read-only DuckDB session where every table `ns.name` is queryable as `ns.name`.
+
+        Without `governor` it is the `system` principal's session (platform jobs only);
+        user-facing reads go through `greenroom.governance.governed_session`, which passes
+        the principal's governor.
+        """
         from greenroom.lake.session import Session
 
-        return Session(self)
+        return Session(self, governor)
 
 
 def _guard(what: str, call: Callable[[], T]) -> T:

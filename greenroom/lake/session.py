@@ -7,6 +7,11 @@ the filter its WHERE implies pushed into the pyiceberg scan (see `_pushdown`, `_
 The connection is locked down before any user SQL runs: only SELECT/EXPLAIN statements
 pass, file access is limited to the warehouse directory, external access is off and the
 configuration is locked so SQL cannot undo that.
+
+A session without a governor is the `system` principal's (the pipeline and platform jobs).
+A session with a :class:`~greenroom.lake.governor.Governor` reads for one principal: each
+table becomes the governed view the governor describes, and the query must pass the guard
+(`_guard`): lake tables, CTEs and registered relations only, no file or catalog functions.
 """
 
 from __future__ import annotations
@@ -22,12 +27,14 @@ import pyarrow as pa
 from pyiceberg.expressions import AlwaysTrue, BooleanExpression, Or
 from pyiceberg.schema import Schema
 
+from greenroom.lake._guard import guard
 from greenroom.lake._names import NAMESPACES
 from greenroom.lake._pushdown import filter_for_reference
 from greenroom.lake._references import QueryReferences, find_references
 from greenroom.lake._views import ViewSource, plan_view, quote_ident
 from greenroom.lake.exceptions import (
     AccessDeniedError,
+    ColumnHiddenError,
     QueryError,
     QueryFailedError,
     ReadOnlyError,
@@ -36,6 +43,7 @@ from greenroom.lake.exceptions import (
 from greenroom.lake.records import ScanPlan
 
 if TYPE_CHECKING:
+    from greenroom.lake.governor import Governor, TableView
     from greenroom.lake.lakehouse import Lakehouse
 
 _ALLOWED = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
@@ -44,8 +52,11 @@ _ALLOWED = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
 class Session:
     """A read-only DuckDB session over one `Lakehouse`; also a context manager."""
 
-    def __init__(self, lake: Lakehouse | None) -> None:
+    def __init__(self, lake: Lakehouse | None, governor: Governor | None = None) -> None:
         self._lake = lake
+        self._governor = governor
+        self._registered: set[str] = set()
+        self._shapes: dict[str, TableView] = {}  # governed tables planned in this session
         self._con: duckdb.DuckDBPyConnection | None = None
         self._lock = threading.RLock()
         self._views: dict[str, tuple[object, ...]] = {}
@@ -79,6 +90,7 @@ class Session:
                 self._con = None
             self._views.clear()
             self._keep.clear()
+            self._shapes.clear()
 
     @property
     def _connection(self) -> duckdb.DuckDBPyConnection:
@@ -98,6 +110,11 @@ class Session:
 
     # ---- API ----------------------------------------------------------------------------
 
+    def rebind(self, governor: Governor) -> None:
+        """Plan tables through `governor` from the next query on (a new policy version)."""
+        with self._lock:
+            self._governor = governor
+
     def register(self, name: str, data: pa.Table) -> None:
         """Make `data` queryable as `name` (unqualified) in this session's SQL."""
         if "." in name or not name.replace("_", "a").isalnum():
@@ -107,6 +124,7 @@ class Session:
         with self._lock:
             self._connection.register(name, data)
             self._keep[f"registered:{name}"] = data
+            self._registered.add(name)
 
     def sql(self, query: str, params: Sequence[object] | None = None) -> pa.Table:
         """Run one read-only statement; the result as an Arrow table."""
@@ -116,7 +134,11 @@ class Session:
             self.last_plan = {}
             if self._lake is not None:  # a detached session has no lake tables to plan
                 refs = find_references(query, _duckdb_table_names(con, query))
-                for name, nodes in refs.tables.items():
+                tables: dict[str, list[object]] = {k: list(v) for k, v in refs.tables.items()}
+                if self._governor is not None:  # DuckDB's own parse decides what is read
+                    named = guard(con, query, self._registered).tables
+                    tables = {name: list(refs.tables.get(name, [])) for name in sorted(named)}
+                for name, nodes in tables.items():
                     self._expose(name, nodes, refs)
             try:
                 relation = con.sql(query, params=list(params) if params is not None else None)
@@ -124,48 +146,100 @@ class Session:
                     return pa.table({})
                 return relation.to_arrow_table()
             except duckdb.Error as exc:
-                raise _translate(exc, query) from None
+                raise self._hidden_column(exc, query) or _translate(exc, query) from None
+
+    def _hidden_column(self, exc: duckdb.Error, query: str) -> Exception | None:
+        """A binder error on a column the governor hid: say which policy hides it."""
+        if not self._shapes or not isinstance(exc, duckdb.BinderException):
+            return None
+        missing = _quoted_name(str(exc).replace("column ", "with name ", 1))
+        if missing is None:
+            return None
+        for table, shape in self._shapes.items():
+            why = shape.hidden.get(missing.lower())
+            if why is not None:
+                return ColumnHiddenError(table, why.column, why.policy, why.reason, query)
+        return None
 
     # ---- views --------------------------------------------------------------------------
 
-    def _expose(self, name: str, nodes: Sequence[object], refs: QueryReferences) -> None:
+    def _expose(
+        self,
+        name: str,
+        nodes: Sequence[object],
+        refs: QueryReferences,
+        _planning: tuple[str, ...] = (),
+    ) -> None:
         if self._lake is None:
             raise TableNotFoundError(name)
         table = self._lake.load_table(name)  # TableNotFoundError for an unknown table
-        row_filter = _combined_filter(nodes, table.schema()) if refs.parsed else AlwaysTrue()
+        shape = None
+        if self._governor is not None:
+            shape = self._governor.view(name, [f.name for f in table.schema().fields])
+            self._shapes[name] = shape
+            for dependency in shape.depends:  # a row filter that reads another table
+                if dependency in _planning or dependency == name:
+                    raise QueryError(f"the row filter of `{name}` reads itself", name)
+                self._expose(dependency, [], QueryReferences(), (*_planning, name))
+        protected = shape.protected if shape is not None else frozenset()
+        row_filter = (
+            _combined_filter(nodes, table.schema(), protected) if refs.parsed else AlwaysTrue()
+        )
         snapshot = table.metadata.current_snapshot_id
-        key = (snapshot, str(row_filter), None if refs.columns is None else frozenset(refs.columns))
+        columns = refs.columns if shape is None or _plain(shape) else None
+        key = (
+            snapshot,
+            str(row_filter),
+            None if columns is None else frozenset(columns),
+            None if shape is None else shape.version,
+        )
         cached = self._views.get(name)
         if cached is not None and cached[0] == key:
             self.last_plan[name] = cached[1]  # type: ignore[assignment]
             return
-        source = plan_view(table, name, row_filter, refs.columns, self._warehouse_dir())
-        self._create_view(name, source)
+        source = plan_view(table, name, row_filter, columns, self._warehouse_dir())
+        self._create_view(name, source, shape)
         self._views[name] = (key, source.plan)
         self.last_plan[name] = source.plan
 
-    def _create_view(self, name: str, source: ViewSource) -> None:
+    def _create_view(self, name: str, source: ViewSource, shape: TableView | None) -> None:
         ns, table = name.split(".", 1)
         target = f"{quote_ident(ns)}.{quote_ident(table)}"
         con = self._connection
         if source.select_sql is not None:
-            con.execute(f"CREATE OR REPLACE VIEW {target} AS {source.select_sql}")
+            inner = source.select_sql
             self._keep.pop(name, None)
+        else:
+            relation = f"__lake_{ns}__{table}"
+            con.register(relation, source.arrow)
+            self._keep[name] = source.arrow
+            inner = f"SELECT * FROM {quote_ident(relation)}"
+        if shape is None:
+            con.execute(f"CREATE OR REPLACE VIEW {target} AS {inner}")
             return
-        relation = f"__lake_{ns}__{table}"
-        con.register(relation, source.arrow)
-        self._keep[name] = source.arrow
-        con.execute(f"CREATE OR REPLACE VIEW {target} AS SELECT * FROM {quote_ident(relation)}")
+        select = ", ".join(f"{expr} AS {quote_ident(out)}" for out, expr in shape.columns)
+        where = f" WHERE {shape.where}" if shape.where else ""
+        con.execute(
+            f"CREATE OR REPLACE VIEW {target} AS SELECT {select or 'NULL AS _no_columns'} "
+            f"FROM ({inner}) AS __source{where}"
+        )
 
 
-def _combined_filter(nodes: Sequence[object], schema: Schema) -> BooleanExpression:
+def _plain(shape: TableView) -> bool:
+    """A view that passes every row and column through unchanged."""
+    return shape.where is None and all(expr == quote_ident(out) for out, expr in shape.columns)
+
+
+def _combined_filter(
+    nodes: Sequence[object], schema: Schema, protected: frozenset[str] = frozenset()
+) -> BooleanExpression:
     """OR of the filters of every reference: each reference must find all its rows."""
     from sqlglot import exp
 
     combined: BooleanExpression | None = None
     for node in nodes:
         assert isinstance(node, exp.Table)
-        expr = filter_for_reference(node, schema)
+        expr = filter_for_reference(node, schema, protected)
         if isinstance(expr, AlwaysTrue):
             return AlwaysTrue()
         combined = expr if combined is None else Or(combined, expr)
@@ -177,6 +251,7 @@ def _locked_down_connection(warehouse: Path | None) -> duckdb.DuckDBPyConnection
     con.execute("SET TimeZone = 'UTC'")
     con.execute("SET autoinstall_known_extensions = false")
     con.execute("SET autoload_known_extensions = false")
+    con.execute("SET python_enable_replacements = false")  # no reading Python variables
     for ns in NAMESPACES:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(ns)}")
     if warehouse is not None:

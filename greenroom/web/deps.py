@@ -13,8 +13,8 @@ from typing import Annotated
 from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from greenroom.governance.principals import GovernedSession
 from greenroom.governance.roles import Right
+from greenroom.governance.session import GovernedSession
 from greenroom.web.auth import Caller, require_right
 from greenroom.web.state import WebState
 

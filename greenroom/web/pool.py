@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from greenroom.agent.chat import ConcertAIChatbot
     from greenroom.agent.memory import MemoryBackend
     from greenroom.config import Settings
-    from greenroom.governance.principals import GovernedSession, Principal
+    from greenroom.governance.principals import Principal
+    from greenroom.governance.session import GovernedSession
     from greenroom.lake import Lakehouse
 
 T = TypeVar("T")
@@ -84,7 +85,7 @@ class ReaderPool:
     """Governed read sessions over one lake, per principal."""
 
     def __init__(self, lake: Lakehouse, *, idle: int = 8) -> None:
-        from greenroom.governance.principals import governed_session
+        from greenroom.governance.session import governed_session
 
         self._pool: _Pool[GovernedSession] = _Pool(
             lambda p: governed_session(lake, p), lambda s: s.close(), idle=idle

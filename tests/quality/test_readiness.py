@@ -10,7 +10,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
-from greenroom.governance.principals import GovernedSession, governed_session
+from greenroom.governance.session import GovernedSession, governed_session
 from greenroom.lake import Lakehouse
 from greenroom.quality.contract import load_contract
 from greenroom.quality.readiness import (

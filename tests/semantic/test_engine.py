@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from greenroom.governance.principals import ADMIN, governed_session
+from greenroom.governance.principals import ADMIN
+from greenroom.governance.session import governed_session
 from greenroom.lake import Lakehouse
 from greenroom.semantic import Comparison, Filter, SemanticLayer, SemanticQuery, TimeRange
 from tests.conftest import BuiltWorld

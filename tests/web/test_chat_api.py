@@ -21,7 +21,7 @@ CONTRACT_KEYS = {
 def test_answer_matches_the_semantic_layer(
     client: TestClient, admin: dict[str, str], web_home: Path
 ) -> None:
-    from greenroom.governance.principals import governed_session
+    from greenroom.governance.session import governed_session
 
     r = client.post("/api/chat", json={"message": "total revenue in 2025"}, headers=admin)
     assert r.status_code == 200

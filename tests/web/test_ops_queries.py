@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from greenroom.governance.lineage import UnknownColumnError, UnknownRelationError
-from greenroom.governance.principals import GovernedSession, governed_session
+from greenroom.governance.session import GovernedSession, governed_session
 from greenroom.lake import Lakehouse
 from greenroom.pipeline.status import run_jobs
 from greenroom.quality.monitor import NoMetricsError, quality_report

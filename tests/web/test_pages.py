@@ -93,7 +93,7 @@ def test_the_journey_tells_what_was_caught_merged_and_fixed(
     client: TestClient, web_home: Path
 ) -> None:
     """The journey's headline numbers are the lake's own: quarantine rows, merged entities."""
-    from greenroom.governance.principals import governed_session
+    from greenroom.governance.session import governed_session
     from greenroom.lake import Lakehouse
     from tests.web.conftest import web_settings
 

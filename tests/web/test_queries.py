@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from greenroom.governance.principals import GovernedSession, governed_session
+from greenroom.governance.session import GovernedSession, governed_session
 from greenroom.lake import Lakehouse
 from greenroom.semantic import Filter, SemanticError, SemanticLayer, SemanticQuery, TimeRange
 from greenroom.web.queries import (

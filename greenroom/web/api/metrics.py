@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
-from greenroom.governance.principals import GovernedSession
+from greenroom.governance.session import GovernedSession
 from greenroom.semantic import SemanticQuery
 from greenroom.web.auth import Caller
 from greenroom.web.deps import StateDep, reader_for, requires, strict_query
