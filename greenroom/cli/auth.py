@@ -16,7 +16,14 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable output.
 @token_app.command("create")
 def create(
     principal: Annotated[str, typer.Option("--principal", help="Who the token speaks for.")],
-    role: Annotated[str, typer.Option("--role", help="One of `greenroom auth roles`.")] = "analyst",
+    role: Annotated[
+        str | None,
+        typer.Option(
+            "--role",
+            help="One of `greenroom auth roles`; default: the registered principal's role, "
+            "else analyst.",
+        ),
+    ] = None,
     json_out: JsonFlag = False,
 ) -> None:
     """Create a token; its secret is printed once (only a digest is stored)."""
@@ -25,6 +32,7 @@ def create(
     from greenroom.governance.tokens import token_store
 
     issued = token_store(get_settings()).create(principal.strip(), role)
+    role = issued.info.role
     if json_out:
         print_json({"token_id": issued.info.token_id, "principal": principal, "role": role,
                     "token": issued.token})  # fmt: skip

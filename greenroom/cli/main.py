@@ -18,6 +18,7 @@ from greenroom.cli import (
     auth,
     demo,
     evaluate,
+    governance,
     ingest,
     lake,
     lineage,
@@ -59,6 +60,7 @@ app.add_typer(quality.app, name="quality")
 app.add_typer(pipeline.app, name="pipeline")
 app.add_typer(auth.app, name="auth")
 app.add_typer(audit.app, name="audit")
+app.add_typer(governance.app, name="governance")
 
 
 def main(argv: list[str] | None = None) -> None:

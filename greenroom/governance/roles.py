@@ -2,10 +2,9 @@
 
 A right opens a surface (the chat, the semantic layer, the analytics, the operations
 views, raw SQL); what rows and columns a principal then sees inside it is a data policy
-(the governance issue adds those behind :func:`~greenroom.governance.principals.governed_session`).
-Roles that only make sense with data policies (`data_scientist`'s pseudonyms,
-`venue_partner`'s own venues) arrive with them, so no role is offered that would see more
-than it should.
+(``greenroom/governance/policy/default.yaml``, enforced by
+:func:`~greenroom.governance.session.governed_session`): an analyst's raw SQL still sees no
+personal data, a venue partner's only its own venues.
 """
 
 from __future__ import annotations
@@ -21,6 +20,8 @@ ROLES: dict[str, frozenset[Right]] = {
     "admin": frozenset(RIGHTS),
     "data_engineer": frozenset(RIGHTS),
     "analyst": frozenset({"chat", "metrics", "analytics"}),
+    "data_scientist": frozenset({"chat", "metrics", "analytics", "sql"}),
+    "venue_partner": frozenset({"chat", "metrics", "analytics"}),
     "public_chat": frozenset({"chat"}),
 }
 """Every role, and what it may use. `admin` also manages tokens (from the CLI)."""
@@ -28,8 +29,13 @@ ROLES: dict[str, frozenset[Right]] = {
 ROLE_HELP = {
     "admin": "everything; the built-in `admin` principal",
     "data_engineer": "everything: analytics, operations views and raw SQL",
-    "analyst": "the chat, the semantic layer and the analytics; no operations, no raw SQL",
-    "public_chat": "the chat only",
+    "analyst": "the chat, the semantic layer and the analytics over silver and gold, without "
+    "personal data; no operations, no raw SQL",
+    "data_scientist": "as analyst, plus raw SQL; customer ids are stable pseudonyms, emails "
+    "partial, names redacted",
+    "venue_partner": "the chat and analytics over its own venues' concerts and sales only "
+    "(attribute venue_ids)",
+    "public_chat": "the chat only, over gold aggregates",
 }
 
 

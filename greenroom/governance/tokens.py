@@ -12,6 +12,7 @@ is generated on first use and kept in ``<home>/auth/admin.token`` (mode 0600) so
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import hashlib
 import hmac
@@ -28,6 +29,7 @@ from typing import TYPE_CHECKING
 from greenroom.errors import UserError
 from greenroom.governance._keyfile import read_or_create
 from greenroom.governance.exceptions import (
+    PrincipalNotFoundError,
     TokenNotFoundError,
     TokenStoreError,
     UnauthenticatedError,
@@ -51,7 +53,21 @@ CREATE TABLE IF NOT EXISTS tokens (
     created_at  TEXT NOT NULL,
     revoked_at  TEXT
 );
+CREATE TABLE IF NOT EXISTS principals (
+    name        TEXT PRIMARY KEY,
+    role        TEXT NOT NULL,
+    attributes  TEXT NOT NULL DEFAULT '{}',
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+);
 """
+_TOKEN_COLUMNS = (
+    "t.token_id, t.principal, COALESCE(p.role, t.role), t.created_at, t.revoked_at, "
+    "COALESCE(p.attributes, t.attributes)"
+)
+"""A registered principal's current role and attributes win over those the token was
+issued with: changing a principal changes what its tokens may do at once."""
+_FROM = "FROM tokens t LEFT JOIN principals p ON p.name = t.principal"
 
 
 @dataclass(frozen=True)
@@ -124,8 +140,11 @@ class TokenStore:
     # ---- tokens -------------------------------------------------------------------------
 
     def create(
-        self, principal: str, role: str, attributes: Mapping[str, str] | None = None
+        self, principal: str, role: str | None = None, attributes: Mapping[str, str] | None = None
     ) -> IssuedToken:
+        registered = self.principal(principal) if principal != ADMIN.name else None
+        if role is None:  # a registered principal's own role, else the least powerful
+            role = registered.roles[0] if registered is not None else "analyst"
         check_role(role)
         if principal == ADMIN.name:
             raise UserError(
@@ -153,8 +172,8 @@ class TokenStore:
         where = "" if include_revoked else "WHERE revoked_at IS NULL"
         with self._connect() as conn:
             rows = conn.execute(
-                "SELECT token_id, principal, role, created_at, revoked_at, attributes "
-                f"FROM tokens {where} ORDER BY created_at, token_id"
+                f"SELECT {_TOKEN_COLUMNS} {_FROM} {where.replace('revoked_at', 't.revoked_at')} "
+                "ORDER BY t.created_at, t.token_id"
             ).fetchall()
         return [_info(row) for row in rows]
 
@@ -165,9 +184,7 @@ class TokenStore:
                 (_now(), token_id),
             )
             row = conn.execute(
-                "SELECT token_id, principal, role, created_at, revoked_at, attributes "
-                "FROM tokens WHERE token_id = ?",
-                (token_id,),
+                f"SELECT {_TOKEN_COLUMNS} {_FROM} WHERE t.token_id = ?", (token_id,)
             ).fetchone()
         if row is None:
             raise TokenNotFoundError(token_id)
@@ -179,8 +196,7 @@ class TokenStore:
             return _ADMIN_INFO
         with self._connect() as conn:
             row = conn.execute(
-                "SELECT token_id, principal, role, created_at, revoked_at, attributes "
-                "FROM tokens WHERE token_id = ? AND revoked_at IS NULL",
+                f"SELECT {_TOKEN_COLUMNS} {_FROM} WHERE t.token_id = ? AND t.revoked_at IS NULL",
                 (token_id,),
             ).fetchone()
         return None if row is None else _info(row)
@@ -195,8 +211,8 @@ class TokenStore:
         if token_id is not None and token_id != ADMIN_TOKEN_ID:
             with self._connect() as conn:
                 stored = conn.execute(
-                    "SELECT token_id, principal, role, created_at, revoked_at, attributes, "
-                    "digest FROM tokens WHERE token_id = ? AND revoked_at IS NULL",
+                    f"SELECT {_TOKEN_COLUMNS}, t.digest {_FROM} "
+                    "WHERE t.token_id = ? AND t.revoked_at IS NULL",
                     (token_id,),
                 ).fetchone()
         # Compare against something even on a miss, so timing says nothing about ids.
@@ -204,6 +220,64 @@ class TokenStore:
         if stored is None or not hmac.compare_digest(presented, expected):
             raise UnauthenticatedError("the token is missing, malformed, unknown or revoked")
         return _info(stored[:6])
+
+    # ---- principals ---------------------------------------------------------------------
+
+    def add_principal(
+        self, name: str, role: str, attributes: Mapping[str, str] | None = None
+    ) -> tuple[Principal, bool]:
+        """Register `name` with `role` and `attributes` (replacing what it had); the
+        principal, and whether it is new. Its tokens follow the change at once."""
+        check_role(role)
+        if name in (ADMIN.name, "system") or not name.replace("_", "a").replace("-", "a").isalnum():
+            raise UserError(
+                f"`{name}` cannot be a principal name: use letters, digits, `-` and `_`, "
+                "and not the built-in `admin` or `system`"
+            )
+        now = _now()
+        attrs = json.dumps(dict(attributes or {}), sort_keys=True)
+        with self._connect() as conn:
+            new = conn.execute("SELECT 1 FROM principals WHERE name = ?", (name,)).fetchone()
+            conn.execute(
+                "INSERT INTO principals VALUES (?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE "
+                "SET role = excluded.role, attributes = excluded.attributes, "
+                "updated_at = excluded.updated_at",
+                (name, role, attrs, now, now),
+            )
+        return Principal(name, (role,), MappingProxyType(dict(attributes or {}))), new is None
+
+    def principal(self, name: str) -> Principal | None:
+        """A registered principal (or the built-in admin), or None."""
+        if name == ADMIN.name:
+            return ADMIN
+        with self._connect() as conn:
+            row = conn.execute(
+                "SELECT name, role, attributes FROM principals WHERE name = ?", (name,)
+            ).fetchone()
+        if row is None:
+            return None
+        return Principal(str(row[0]), (str(row[1]),), MappingProxyType(json.loads(str(row[2]))))
+
+    def principals(self) -> builtins.list[Principal]:
+        with self._connect() as conn:
+            rows = conn.execute(
+                "SELECT name, role, attributes FROM principals ORDER BY name"
+            ).fetchall()
+        return [
+            Principal(str(n), (str(r),), MappingProxyType(json.loads(str(a)))) for n, r, a in rows
+        ]
+
+    def remove_principal(self, name: str) -> int:
+        """Forget `name` and revoke its tokens; how many tokens were revoked."""
+        with self._connect() as conn:
+            found = conn.execute("DELETE FROM principals WHERE name = ?", (name,)).rowcount
+            revoked = conn.execute(
+                "UPDATE tokens SET revoked_at = ? WHERE principal = ? AND revoked_at IS NULL",
+                (_now(), name),
+            ).rowcount
+        if not found:
+            raise PrincipalNotFoundError(name, tuple(p.name for p in self.principals()))
+        return int(revoked)
 
     # ---- plumbing -----------------------------------------------------------------------
 
