@@ -224,6 +224,13 @@ class ConcertAIChatbot:
             else:
                 result = self.tool.run(turn.query.model_dump(mode="json")).data["result"]
         except UserError as exc:
+            if exc.category == "authorization":  # the policy, not the question: say so
+                return ChatResponse(
+                    session_id=session,
+                    kind="refusal",
+                    answer=f"I can't answer that with your access: {exc}",
+                    interpretation=words.interpretation(turn.query, None, turn.notes),
+                ), {"kind": "refusal"}
             return ChatResponse(
                 session_id=session,
                 kind="clarification",

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Literal
 
 from greenroom.agent.planner import vocabulary as vocab
 from greenroom.agent.planner.text import Tokens, phrase, skeleton
+from greenroom.errors import GreenroomError
 
 if TYPE_CHECKING:
     from greenroom.lake.reader import Reader
@@ -206,6 +207,17 @@ def build_lexicon(reader: Reader) -> Lexicon:
     return lex
 
 
+def _column(reader: Reader, sql: str) -> list[object]:
+    """The first column of `sql`, or nothing when the reader's principal may not read the
+    table: the lexicon holds only words for what this principal can see."""
+    try:
+        return list(reader.sql(sql).column(0).to_pylist())
+    except GreenroomError as exc:
+        if exc.category != "authorization":
+            raise
+        return []
+
+
 def _lake_values(reader: Reader) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     queries = {
@@ -215,13 +227,15 @@ def _lake_values(reader: Reader) -> dict[str, list[str]]:
         "customer_segment": "SELECT DISTINCT customer_segment FROM silver.ticket_sales",
     }
     for dim, sql in queries.items():
-        out[dim] = [str(v) for v in reader.sql(sql).column(0).to_pylist() if v]
+        out[dim] = [str(v) for v in _column(reader, sql) if v]
     return out
 
 
 def _add_cities(lex: Lexicon, reader: Reader) -> None:
-    rows = reader.sql("SELECT DISTINCT city, country FROM silver.venues WHERE city IS NOT NULL")
-    pairs = list(zip(rows.column(0).to_pylist(), rows.column(1).to_pylist(), strict=True))
+    rows = _column(
+        reader, "SELECT DISTINCT [city, country] FROM silver.venues WHERE city IS NOT NULL"
+    )
+    pairs = [(str(r[0]), str(r[1])) for r in rows if isinstance(r, list)]
     countries_of: dict[str, set[str]] = {}
     for city, country in pairs:
         countries_of.setdefault(city, set()).add(country)
@@ -237,9 +251,9 @@ def _add_cities(lex: Lexicon, reader: Reader) -> None:
 def _add_countries(lex: Lexicon, reader: Reader) -> None:
     present = {
         str(c)
-        for c in reader.sql("SELECT DISTINCT country FROM silver.venues WHERE country IS NOT NULL")
-        .column(0)
-        .to_pylist()
+        for c in _column(
+            reader, "SELECT DISTINCT country FROM silver.venues WHERE country IS NOT NULL"
+        )
     }
     from greenroom import reference
 
@@ -260,11 +274,7 @@ def _add_countries(lex: Lexicon, reader: Reader) -> None:
 
 def _add_genres(lex: Lexicon, reader: Reader) -> None:
     present = {
-        str(g)
-        for g in reader.sql("SELECT DISTINCT unnest(genres) FROM silver.artists")
-        .column(0)
-        .to_pylist()
-        if g
+        str(g) for g in _column(reader, "SELECT DISTINCT unnest(genres) FROM silver.artists") if g
     }
     for genre in present:
         lex.add(genre, Entry("genre", genre), names=False)
