@@ -27,6 +27,8 @@ class ViewSource:
     """What to put behind the view: a `read_parquet` select, or an Arrow table."""
 
     plan: ScanPlan
+    columns: tuple[str, ...]
+    """The table's columns the source holds (a projection may leave some out)."""
     select_sql: str | None = None
     arrow: pa.Table | None = None
 
@@ -48,7 +50,7 @@ def plan_view(
     filter_text = describe(row_filter)
     if snapshot is None:
         plan = ScanPlan(name, None, "empty", filter_text, 0, 0)
-        return ViewSource(plan, arrow=schema.as_arrow().empty_table())
+        return ViewSource(plan, tuple(names), arrow=schema.as_arrow().empty_table())
     tasks = list(table.scan(row_filter=row_filter).plan_files())
     root = None if allowed_dir is None else allowed_dir.resolve()
     paths = [_local_path(t.file.file_path, root) for t in tasks]
@@ -57,7 +59,7 @@ def plan_view(
     no_deletes = all(not t.delete_files for t in tasks)
     if not tasks:
         plan = ScanPlan(name, snapshot_id, "empty", filter_text, 0, total)
-        return ViewSource(plan, arrow=schema.as_arrow().empty_table())
+        return ViewSource(plan, tuple(names), arrow=schema.as_arrow().empty_table())
     if missing is not None and no_deletes and all(p is not None for p in paths):
         files = ", ".join(_quote_literal(str(p)) for p in paths)
         cols = ", ".join(
@@ -69,11 +71,11 @@ def plan_view(
             f"union_by_name = {'false' if one_schema else 'true'})"
         )
         plan = ScanPlan(name, snapshot_id, "parquet", filter_text, len(tasks), total)
-        return ViewSource(plan, select_sql=select_sql)
+        return ViewSource(plan, tuple(names), select_sql=select_sql)
     wanted = _projection(names, columns)
     arrow = table.scan(row_filter=row_filter, selected_fields=wanted).to_arrow()
     plan = ScanPlan(name, snapshot_id, "arrow", filter_text, len(tasks), total, wanted)
-    return ViewSource(plan, arrow=arrow)
+    return ViewSource(plan, wanted, arrow=arrow)
 
 
 _DUCKDB_TYPES = {

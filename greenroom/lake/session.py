@@ -217,7 +217,10 @@ class Session:
         if shape is None:
             con.execute(f"CREATE OR REPLACE VIEW {target} AS {inner}")
             return
-        select = ", ".join(f"{expr} AS {quote_ident(out)}" for out, expr in shape.columns)
+        held = set(source.columns)  # a plain view's scan may have projected columns away
+        select = ", ".join(
+            f"{expr} AS {quote_ident(out)}" for out, expr in shape.columns if out in held
+        )
         where = f" WHERE {shape.where}" if shape.where else ""
         con.execute(
             f"CREATE OR REPLACE VIEW {target} AS SELECT {select or 'NULL AS _no_columns'} "

@@ -156,3 +156,26 @@ def test_unknown_and_repeated_query_parameters_are_named(
     assert "genre" in r.json()["error_message"]
     r = client.get("/api/analytics/venues?genre=metal&genre=rock", headers=admin)
     assert r.status_code == 422 and "more than once" in r.json()["error_message"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "/api/analytics/overview?date_from=2025-13-01",
+        "/api/analytics/overview?date_from=1899-12-31",
+        "/api/analytics/overview?date_to=not-a-date",
+        "/api/ops/ingestion/batches?limit=0",
+        "/api/ops/ingestion/batches?limit=-3",
+        "/api/ops/ingestion/batches?limit=ten",
+        "/api/ops/pipeline/runs?offset=-1",
+        "/api/ops/quarantine?sample=-1",
+    ],
+)
+def test_values_outside_the_schema_are_422_naming_the_parameter(
+    client: TestClient, admin: dict[str, str], query: str
+) -> None:
+    r = client.get(query, headers=admin)
+    assert r.status_code == 422, r.text
+    _shape(r.json())
+    parameter = query.split("?", 1)[1].split("=", 1)[0]
+    assert parameter in r.json()["error_message"]
