@@ -207,15 +207,21 @@ def build_lexicon(reader: Reader) -> Lexicon:
     return lex
 
 
-def _column(reader: Reader, sql: str) -> list[object]:
-    """The first column of `sql`, or nothing when the reader's principal may not read the
-    table: the lexicon holds only words for what this principal can see."""
+def _rows(reader: Reader, sql: str) -> list[tuple[object, ...]]:
+    """The rows of `sql`, or none when the reader's principal may not read the table: the
+    lexicon holds only words for what this principal can see."""
     try:
-        return list(reader.sql(sql).column(0).to_pylist())
+        table = reader.sql(sql)
     except GreenroomError as exc:
         if exc.category != "authorization":
             raise
         return []
+    return list(zip(*(c.to_pylist() for c in table.columns), strict=True))
+
+
+def _column(reader: Reader, sql: str) -> list[object]:
+    """The first column of `sql` (see `_rows`)."""
+    return [row[0] for row in _rows(reader, sql)]
 
 
 def _lake_values(reader: Reader) -> dict[str, list[str]]:
@@ -232,10 +238,8 @@ def _lake_values(reader: Reader) -> dict[str, list[str]]:
 
 
 def _add_cities(lex: Lexicon, reader: Reader) -> None:
-    rows = _column(
-        reader, "SELECT DISTINCT [city, country] FROM silver.venues WHERE city IS NOT NULL"
-    )
-    pairs = [(str(r[0]), str(r[1])) for r in rows if isinstance(r, list)]
+    rows = _rows(reader, "SELECT DISTINCT city, country FROM silver.venues WHERE city IS NOT NULL")
+    pairs = [(str(city), str(country)) for city, country in rows]
     countries_of: dict[str, set[str]] = {}
     for city, country in pairs:
         countries_of.setdefault(city, set()).add(country)
