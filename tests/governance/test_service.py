@@ -130,7 +130,7 @@ def test_unknown_names_are_clear_errors(service: DataGovernanceService) -> None:
         service.explain("nobody", "silver.venues")
     assert "admin" in str(err.value)
     service.tokens.add_principal("ana", "analyst")
-    with pytest.raises(Exception, match="silver.nope"):
+    with pytest.raises(Exception, match=r"silver\.nope"):
         service.grant_table_access("ana", "silver.nope")
     with pytest.raises(Exception, match="choose SELECT or ALL"):
         service.grant_table_access("ana", "silver.venues", ["DELETE"])
