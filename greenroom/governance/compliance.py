@@ -182,7 +182,7 @@ def check_compliance(
                 )
             )  # fmt: skip
     pii = _merge(tagged, found)
-    findings.extend(_exposures(settings, lake, pii, wanted))
+    findings.extend(_exposure_findings(settings, lake, pii, wanted))
     for where, overdue in (retention or _default_retention())(settings, lake):
         if dataset is None or where == dataset or where.startswith(f"{dataset}."):
             findings.append(
@@ -204,46 +204,92 @@ def check_compliance(
     return ComplianceReport(wanted, tuple(tables), tuple(pii), tuple(findings))
 
 
-def _exposures(
-    settings: Settings, lake: Lakehouse, pii: Sequence[PiiColumn], wanted: tuple[Regulation, ...]
-) -> list[Finding]:
-    """Probe each uncleared role's view of every table holding personal data."""
+@dataclass(frozen=True)
+class Exposure:
+    """A role without clearance that reads a personal-data column unmasked."""
+
+    role: str
+    column: PiiColumn
+    statement: str
+    """The statement that lets the role read the table."""
+
+
+@dataclass(frozen=True)
+class Protection:
+    """How well one table's personal data is protected from roles without clearance."""
+
+    table: str
+    personal: tuple[PiiColumn, ...]
+    exposed: tuple[Exposure, ...]
+
+    @property
+    def score(self) -> float | None:
+        """Share of personal-data columns no uncleared role reads unmasked (None: none)."""
+        if not self.personal:
+            return None
+        leaked = {e.column.column.lower() for e in self.exposed}
+        return 1 - len(leaked) / len(self.personal)
+
+
+def exposures(settings: Settings, lake: Lakehouse, pii: Sequence[PiiColumn]) -> list[Exposure]:
+    """Probe each uncleared role's view of every table holding personal data, through the
+    same governor the engine plans queries with."""
     from greenroom.governance.policy.govern import PolicyGovernor
     from greenroom.governance.policy.store import PolicyStore
     from greenroom.governance.roles import ROLES
 
-    store = PolicyStore(settings.home)
-    loaded = store.load()
+    loaded = PolicyStore(settings.home).load()
     by_table: dict[str, list[PiiColumn]] = {}
     for p in pii:
         by_table.setdefault(p.table, []).append(p)
-    out: list[Finding] = []
+    schemas = {t: [f.name for f in lake.schema(t)] for t in by_table}
+    out: list[Exposure] = []
     for role in sorted(set(ROLES) - CLEARED_ROLES):
         # A probe with every attribute a statement's condition might ask for, so that a
         # row-scoped role is checked on the rows it can see at all.
         probe = Principal(f"compliance-probe:{role}", (role,), _ALL_ATTRIBUTES)
         governor = PolicyGovernor(loaded.document, probe, loaded.version, "probe", lake.column_tags)
         for table, columns in sorted(by_table.items()):
-            schema = [f.name for f in lake.schema(table)]
-            seen = governor.explain(table, schema)
+            seen = governor.explain(table, schemas[table])
             if not seen.decision.allowed:
                 continue
             masked = {m.column.lower() for m in seen.masks}
             visible = {c.lower() for c in seen.visible}
-            for p in columns:
-                name = p.column.lower()
-                if name in visible and name not in masked:
-                    out.append(
-                        _finding(
-                            "pii_exposed", wanted, table, p.column,
-                            f"role `{role}` reads `{table}.{p.column}` ({p.kind}) unmasked "
-                            f"(allowed by `{seen.decision.statement}`)",
-                            f"hide or mask it for `{role}`: add `exclude_tags: {{pii: \"*\"}}` "
-                            f"or `masks: {{{p.column}: keyed_hash}}` to a grant naming "
-                            f"role:{role} in governance/policies.yaml, or "
-                            f"`greenroom governance revoke` the table",
-                        )
-                    )  # fmt: skip
+            out.extend(
+                Exposure(role, p, seen.decision.statement)
+                for p in columns
+                if p.column.lower() in visible and p.column.lower() not in masked
+            )
+    return out
+
+
+def protection(settings: Settings, lake: Lakehouse, table: str) -> Protection:
+    """The personal data `table` holds (by its catalog tags) and who could read it."""
+    personal = tuple(
+        PiiColumn(table, column, tags["pii"], "tag")
+        for column, tags in sorted(lake.column_tags(table).items())
+        if tags.get("pii")
+    )
+    return Protection(table, personal, tuple(exposures(settings, lake, personal)))
+
+
+def _exposure_findings(
+    settings: Settings, lake: Lakehouse, pii: Sequence[PiiColumn], wanted: tuple[Regulation, ...]
+) -> list[Finding]:
+    out = []
+    for e in exposures(settings, lake, pii):
+        p = e.column
+        out.append(
+            _finding(
+                "pii_exposed", wanted, p.table, p.column,
+                f"role `{e.role}` reads `{p.table}.{p.column}` ({p.kind}) unmasked "
+                f"(allowed by `{e.statement}`)",
+                f"hide or mask it for `{e.role}`: add `exclude_tags: {{pii: \"*\"}}` "
+                f"or `masks: {{{p.column}: keyed_hash}}` to a grant naming "
+                f"role:{e.role} in governance/policies.yaml, or "
+                f"`greenroom governance revoke` the table",
+            )
+        )  # fmt: skip
     return out
 
 
