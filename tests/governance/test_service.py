@@ -213,6 +213,7 @@ def test_compliance_flags_exposed_and_untagged_personal_data(home: Path) -> None
     with pytest.raises(Exception, match="greenroom checks GDPR, CCPA"):
         check_compliance(settings, None, ["HIPAA"], detect=found)
 
+    assert DataGovernanceService(settings).check_compliance("gold").compliant  # the seed's call
     code, out = _cli("governance", "compliance", "--dataset", "gold", "--json")
     assert code == 0 and json.loads(out)["compliant"] is True
     log = home / "audit" / "audit.log"
