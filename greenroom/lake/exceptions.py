@@ -92,6 +92,22 @@ class LakeUnavailableError(TransientError):
     code = "lake_unavailable"
 
 
+class LakeFilesMissingError(TerminalError):
+    """A file the catalog points at is gone: the warehouse was moved, copied without its
+    catalog, or files were deleted behind the catalog's back."""
+
+    code = "lake_files_missing"
+
+    def __init__(self, table: str, path: str) -> None:
+        self.table = table
+        self.path = path
+        super().__init__(
+            f"table `{table}`: its file `{path}` is missing; the warehouse was moved or files "
+            "were deleted outside greenroom. Restore the warehouse folder, or rebuild the lake "
+            "with `greenroom demo` (a home copied elsewhere still points at the original's files)"
+        )
+
+
 class ColumnNotFoundError(UserError):
     """A column named by the caller is not in the table."""
 

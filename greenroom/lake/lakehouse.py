@@ -6,6 +6,7 @@ one atomic Iceberg commit (see `_writes`); reads come back as Arrow.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
@@ -34,6 +35,7 @@ from greenroom.lake._snapshots import expire, resolve_snapshot, snapshot_infos, 
 from greenroom.lake.catalogs import open_catalog
 from greenroom.lake.exceptions import (
     ColumnNotFoundError,
+    LakeFilesMissingError,
     LakeUnavailableError,
     TableNotFoundError,
 )
@@ -383,3 +385,13 @@ def _guard(what: str, call: Callable[[], T]) -> T:
         raise LakeUnavailableError(
             f"the lake catalog is unavailable while using `{what}` ({detail}); retry shortly"
         ) from None
+    except FileNotFoundError as exc:
+        raise LakeFilesMissingError(what, _missing_path(exc)) from None
+
+
+def _missing_path(exc: FileNotFoundError) -> str:
+    """The path pyarrow's message quotes (it sets no `filename`), else the message."""
+    if exc.filename:
+        return str(exc.filename)
+    quoted = re.search(r"'([^']+)'", str(exc))
+    return quoted.group(1) if quoted else str(exc)
