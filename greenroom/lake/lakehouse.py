@@ -30,6 +30,7 @@ from greenroom.lake._conform import iceberg_compatible_schema
 from greenroom.lake._filters import parse_filter
 from greenroom.lake._names import NAMESPACES, split_name
 from greenroom.lake._partitions import add_partition_fields
+from greenroom.lake._purge import Purge, Removal, RowMask, purge_history, remove_rows
 from greenroom.lake._snapshots import expire, resolve_snapshot, snapshot_infos, table_info
 from greenroom.lake.catalogs import open_catalog
 from greenroom.lake.exceptions import (
@@ -359,6 +360,34 @@ class Lakehouse:
             return expire(self.load_table(name), older_than=older_than, retain_last=retain_last)
 
         return _writes.with_retries(name, True, attempt)
+
+    # ---- erasure ------------------------------------------------------------------------
+
+    def remove_rows(
+        self,
+        name: str,
+        mask: RowMask,
+        *,
+        prefilter: str | None = None,
+        properties: Mapping[str, str] | None = None,
+        dry_run: bool = False,
+    ) -> Removal:
+        """Drop the rows `mask` selects (reading only files `prefilter` may hold), rewriting
+        just the files that hold one, in one commit (see `_purge`); `dry_run` only counts them."""
+
+        def attempt() -> Removal:
+            table = self.load_table(name)
+            expr = None if prefilter is None else parse_filter(prefilter, table.schema(), name)
+            return remove_rows(
+                table, mask, prefilter=expr, properties=dict(properties or {}), dry_run=dry_run
+            )
+
+        return _writes.with_retries(name, True, attempt)
+
+    def purge_history(self, name: str) -> Purge:
+        """Expire every snapshot of `name` but the current one and delete the files only
+        they reached (data, manifests, old metadata): no earlier version stays readable."""
+        return _writes.with_retries(name, True, lambda: purge_history(self.load_table(name)))
 
     # ---- SQL ----------------------------------------------------------------------------
 
