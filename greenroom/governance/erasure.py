@@ -110,6 +110,8 @@ def erase_customer(
     from greenroom.lake import Lakehouse
 
     lake = Lakehouse.open(settings)
+    for info in lake.list_tables():
+        lake.check_owned(info.name)  # before any file changes: never touch another home
     subject = resolve_subject(lake, customer_id)
     regex = re.compile(subject.pattern())
     free_text = re.compile(subject.pattern(names=True))

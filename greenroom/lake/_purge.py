@@ -90,45 +90,70 @@ def remove_rows(
     return Removal(removed, len(replaced), committed.metadata.current_snapshot_id)
 
 
-def purge_history(table: Table) -> Purge:
-    """Expire every snapshot but the current one (tags and branches too) and delete the
-    files nothing current reaches any more; returns the counts.
+def purge_history(table: Table, *, older_than_ms: int | None = None) -> Purge:
+    """Expire snapshots and delete the files nothing kept reaches any more; the counts.
 
-    A copy-on-write commit leaves the rewritten files in its manifests as `DELETED`
-    entries, with their column bounds: an empty append first carries the live manifests
-    over without them, so the current snapshot itself holds no trace of the removed rows.
+    Without `older_than_ms` (erasure) every snapshot but the current one goes, tags and
+    branches too, with every earlier `metadata.json`; and since a copy-on-write commit
+    leaves the rewritten files in its manifests as `DELETED` entries with their column
+    bounds, an empty append first carries the live manifests over without them, so the
+    current snapshot itself holds no trace of the removed rows. With `older_than_ms`
+    (retention) only unprotected snapshots and metadata files older than it go.
     """
-    metadata = table.metadata
     current = table.current_snapshot()
-    if current is not None and any(m.deleted_files_count for m in current.manifests(table.io)):
+    if (
+        older_than_ms is None
+        and current is not None
+        and any(m.deleted_files_count for m in current.manifests(table.io))
+    ):
         with table.transaction() as txn, txn.update_snapshot().fast_append():
             pass  # no files: only drops the delete-only manifests
         table.refresh()
-        metadata, current = table.metadata, table.current_snapshot()
-    old_metadata = {entry.metadata_file for entry in metadata.metadata_log}
-    old_metadata.add(table.metadata_location)
-    keep = _reachable(table.io, current, live_only=True)
+        current = table.current_snapshot()
+    metadata = table.metadata
+    cutoff = older_than_ms if older_than_ms is not None else 1 << 62
+    if older_than_ms is None:
+        _drop_refs(table)
+        metadata = table.metadata
+    protected = {ref.snapshot_id for ref in metadata.refs.values()}
     doomed = [
-        s for s in metadata.snapshots if current is None or s.snapshot_id != current.snapshot_id
+        s
+        for s in metadata.snapshots
+        if s.snapshot_id not in protected
+        and s.timestamp_ms < cutoff
+        and (current is None or s.snapshot_id != current.snapshot_id)
     ]
+    doomed_ids = {s.snapshot_id for s in doomed}
+    keep: set[str] = set()
+    for snap in metadata.snapshots:
+        if snap.snapshot_id not in doomed_ids:
+            keep |= _reachable(table.io, snap, live_only=True)
     stale: set[str] = set()
     for snap in doomed:
         stale |= _reachable(table.io, snap, live_only=False)
-    other_refs = {name: ref for name, ref in metadata.refs.items() if name != "main"}
-    if other_refs:
-        with table.manage_snapshots() as refs:
-            for name, ref in other_refs.items():
-                if ref.snapshot_ref_type.value == "tag":
-                    refs.remove_tag(name)
-                else:
-                    refs.remove_branch(name)
-        table.refresh()
+    stale |= {e.metadata_file for e in metadata.metadata_log if e.timestamp_ms < cutoff}
+    if older_than_ms is None:
+        stale.add(table.metadata_location)
     if doomed:
-        table.maintenance.expire_snapshots().by_ids([s.snapshot_id for s in doomed]).commit()
+        table.maintenance.expire_snapshots().by_ids(sorted(doomed_ids)).commit()
     table.refresh()
     keep.add(table.metadata_location)
-    deleted = sum(_delete(table.io, path) for path in sorted((stale | old_metadata) - keep))
+    deleted = sum(_delete(table.io, path) for path in sorted(stale - keep))
     return Purge(len(doomed), deleted)
+
+
+def _drop_refs(table: Table) -> None:
+    """Remove every tag and branch but `main` (they would keep old snapshots alive)."""
+    others = {name: ref for name, ref in table.metadata.refs.items() if name != "main"}
+    if not others:
+        return
+    with table.manage_snapshots() as refs:
+        for name, ref in others.items():
+            if ref.snapshot_ref_type.value == "tag":
+                refs.remove_tag(name)
+            else:
+                refs.remove_branch(name)
+    table.refresh()
 
 
 def _reachable(io: FileIO, snap: Snapshot | None, *, live_only: bool) -> set[str]:

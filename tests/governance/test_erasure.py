@@ -31,8 +31,6 @@ from greenroom.ingest.stream.factory import open_stream
 from greenroom.lake import Lakehouse
 from tests.conftest import BuiltWorld, _build_world
 
-pytestmark = pytest.mark.slow
-
 
 @dataclass(frozen=True)
 class Person:
@@ -188,6 +186,7 @@ def _customer_rows(lake: Lakehouse, golden: str) -> int:
     return rows
 
 
+@pytest.mark.slow
 def test_erasure_leaves_no_trace_and_keeps_everyone_else(scene: Scene) -> None:
     home = scene.settings.home
     lake = Lakehouse.open(scene.settings)
@@ -263,3 +262,21 @@ def test_unknown_customer_names_what_to_do(lake: Lakehouse, lake_settings: Setti
     assert "greenroom query" in str(info.value)
     with pytest.raises(UnknownCustomerError):
         erase_customer(lake_settings, "x' OR '1'='1", requested_by="admin")
+
+
+def test_a_copied_home_refuses_to_touch_the_original(lake: Lakehouse, tmp_path: Path) -> None:
+    """`cp -a` keeps the catalog's absolute paths: erasing in the copy would delete the
+    original's files. It is refused before anything changes."""
+    import shutil
+
+    import pyarrow as pa
+
+    lake.create_table("silver.customers", pa.schema([("customer_id", pa.string())]))
+    lake.append("silver.customers", pa.table({"customer_id": ["cus_1"]}))
+    copy = tmp_path / "copy"
+    shutil.copytree(lake.settings.home, copy)
+    before = sorted(p.name for p in lake.settings.warehouse_dir.rglob("*"))
+    with pytest.raises(Exception, match="outside this home's warehouse") as info:
+        erase_customer(Settings(home=copy), "cus_1", requested_by="admin")
+    assert getattr(info.value, "code", None) == "table_outside_warehouse"
+    assert sorted(p.name for p in lake.settings.warehouse_dir.rglob("*")) == before
