@@ -269,3 +269,11 @@ def _restricts(grant: object) -> str:
         masks = {**grant.masks, **grant.tag_masks}
         parts.append("masks " + ",".join(f"{k}:{v}" for k, v in masks.items()))
     return "; ".join(parts)
+
+
+from greenroom.cli.governance_erasure import erase, retention_apply  # noqa: E402
+
+app.command("erase")(erase)
+retention_app = typer.Typer(help="Retention per zone and table.", no_args_is_help=True)
+retention_app.command("apply")(retention_apply)
+app.add_typer(retention_app, name="retention")

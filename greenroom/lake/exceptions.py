@@ -152,3 +152,20 @@ class QueryFailedError(TerminalError):
     """A valid query failed while running (out of memory, unreadable data file)."""
 
     code = "query_failed"
+
+
+class ForeignTableError(ConfigError):
+    """A table's files live outside this home's warehouse (a copied home still points at
+    the original's files): rewriting or deleting them would change another home."""
+
+    code = "table_outside_warehouse"
+
+    def __init__(self, name: str, location: str, warehouse: str) -> None:
+        self.name = name
+        self.location = location
+        self.warehouse = warehouse
+        super().__init__(
+            f"table `{name}` lives at `{location}`, outside this home's warehouse `{warehouse}` "
+            "(a copied home shares the original's files); nothing was changed: work on the "
+            "home that owns it, or rebuild this one with `greenroom demo`"
+        )

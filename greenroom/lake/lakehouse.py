@@ -31,10 +31,18 @@ from greenroom.lake._conform import iceberg_compatible_schema
 from greenroom.lake._filters import parse_filter
 from greenroom.lake._names import NAMESPACES, split_name
 from greenroom.lake._partitions import add_partition_fields
-from greenroom.lake._snapshots import expire, resolve_snapshot, snapshot_infos, table_info
+from greenroom.lake._purge import Purge, Removal, RowMask, purge_history, remove_rows
+from greenroom.lake._snapshots import (
+    _dt_to_ms,
+    expire,
+    resolve_snapshot,
+    snapshot_infos,
+    table_info,
+)
 from greenroom.lake.catalogs import open_catalog
 from greenroom.lake.exceptions import (
     ColumnNotFoundError,
+    ForeignTableError,
     LakeFilesMissingError,
     LakeUnavailableError,
     TableNotFoundError,
@@ -361,6 +369,53 @@ class Lakehouse:
             return expire(self.load_table(name), older_than=older_than, retain_last=retain_last)
 
         return _writes.with_retries(name, True, attempt)
+
+    # ---- erasure ------------------------------------------------------------------------
+
+    def remove_rows(
+        self,
+        name: str,
+        mask: RowMask,
+        *,
+        prefilter: str | None = None,
+        properties: Mapping[str, str] | None = None,
+        dry_run: bool = False,
+    ) -> Removal:
+        """Drop the rows `mask` selects (reading only files `prefilter` may hold), rewriting
+        just the files that hold one, in one commit (see `_purge`); `dry_run` only counts them."""
+
+        def attempt() -> Removal:
+            table = self._owned(name)
+            expr = None if prefilter is None else parse_filter(prefilter, table.schema(), name)
+            return remove_rows(
+                table, mask, prefilter=expr, properties=dict(properties or {}), dry_run=dry_run
+            )
+
+        return _writes.with_retries(name, True, attempt)
+
+    def purge_history(self, name: str, *, older_than: datetime | None = None) -> Purge:
+        """Expire every snapshot of `name` but the current one (or those older than
+        `older_than`, tags and branches kept) and delete the files only they reached (data,
+        manifests, old metadata): no expired version stays on disk."""
+        cutoff = None if older_than is None else _dt_to_ms(older_than)
+
+        def attempt() -> Purge:
+            return purge_history(self._owned(name), older_than_ms=cutoff)
+
+        return _writes.with_retries(name, True, attempt)
+
+    def check_owned(self, name: str) -> None:
+        """Raise `ForeignTableError` unless `name` keeps its files in this home's warehouse."""
+        self._owned(name)
+
+    def _owned(self, name: str) -> Table:
+        """`name`, checked to keep its files in this home's warehouse (a home copied with
+        `cp -a` keeps the original's absolute paths: never delete files of another home)."""
+        table = self.load_table(name)
+        root = self.settings.warehouse.rstrip("/") + "/"
+        if not (table.metadata.location.rstrip("/") + "/").startswith(root):
+            raise ForeignTableError(name, table.metadata.location, self.settings.warehouse)
+        return table
 
     # ---- SQL ----------------------------------------------------------------------------
 
