@@ -15,6 +15,7 @@ the articles a reviewer would cite. The checks only read: nothing is changed.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
@@ -349,6 +350,30 @@ def _tables(lake: Lakehouse, dataset: str | None) -> list[str]:
     return chosen
 
 
+def retention_breaches(
+    settings: Settings, _lake: Lakehouse, now: dt.datetime | None = None
+) -> list[tuple[str, str]]:
+    """What `greenroom governance retention apply` would delete at `now`: each is kept
+    past its retention period."""
+    from greenroom.governance.retention import apply_retention
+
+    due = apply_retention(settings, now, dry_run=True)
+    out = [
+        (table, f"{rows:,} row(s) older than the table's retention period")
+        for table, rows in sorted(due.rows_deleted.items())
+        if rows
+    ]
+    if due.raw_folders_deleted:
+        out.append(
+            (
+                "raw",
+                f"{len(due.raw_folders_deleted)} arrival folder(s), {due.raw_files_deleted} "
+                f"file(s) past the raw zone's retention ({settings.retention.raw_days} days)",
+            )
+        )
+    return out
+
+
 def _default_detector() -> PiiDetector:
     def none(_lake: Lakehouse, _tables: Sequence[str]) -> Sequence[PiiColumn]:
         return ()
@@ -357,7 +382,4 @@ def _default_detector() -> PiiDetector:
 
 
 def _default_retention() -> RetentionCheck:
-    def none(_settings: Settings, _lake: Lakehouse) -> Sequence[tuple[str, str]]:
-        return ()
-
-    return none
+    return retention_breaches

@@ -14,9 +14,9 @@ removes every row, record and file line that mentions one of them:
    the files only they reached — data, manifests, manifest lists, old `metadata.json`
    files with their column bounds — are deleted (`Lakehouse.purge_history`).
 
-Then a suppression record (SHA-256 of each id, never the data) is kept in
+Then a record of the erasure (a keyed hash of each id, never the data) is kept in
 `<home>/governance/erasures.json`, and one `erasure` audit record holds the counts and
-the SHA-256 of the id asked for. The landing folder stands for the source systems and
+the keyed hash of the id asked for. The landing folder stands for the source systems and
 is left alone. Running the same erasure again is safe: it finds nothing more to remove.
 See docs/governance-erasure.md.
 """
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 import os
 import re
@@ -99,8 +100,13 @@ class ErasureResult:
         return asdict(self) | {"total_rows": self.total_rows}
 
 
-def subject_hash(customer_id: str) -> str:
-    return hashlib.sha256(customer_id.encode()).hexdigest()
+def subject_hash(home: Path, customer_id: str) -> str:
+    """HMAC-SHA-256 of an id under the home's secret pseudonym key: ids are short and
+    guessable, so a plain hash could be reversed by trying them all."""
+    from greenroom.governance.policy.store import PolicyStore
+
+    key = PolicyStore(home).pseudonym_key().encode()
+    return hmac.new(key, customer_id.encode(), hashlib.sha256).hexdigest()
 
 
 def erase_customer(
@@ -132,7 +138,7 @@ def erase_customer(
             expired += purge.snapshots_expired
             deleted += purge.files_deleted
     result = ErasureResult(
-        subject_sha256=subject_hash(customer_id),
+        subject_sha256=subject_hash(settings.home, customer_id),
         ids=len(subject.ids),
         dry_run=dry_run,
         rows_removed=rows,
@@ -328,7 +334,7 @@ def _erase_sqlite(path: Path, regex: re.Pattern[str], dry_run: bool) -> int:
 
 
 def _suppress(home: Path, subject: Subject) -> None:
-    """Add the ids' SHA-256 to `<home>/governance/erasures.json` (atomically)."""
+    """Add the ids' keyed hashes to `<home>/governance/erasures.json` (atomically)."""
     path = home / "governance" / "erasures.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -336,9 +342,9 @@ def _suppress(home: Path, subject: Subject) -> None:
     except (OSError, ValueError, KeyError, TypeError):
         known = []
     body = {
-        "about": "SHA-256 of erased customer ids: an ingest must not bring them back",
+        "about": "HMAC-SHA-256 (key: pseudonym.key) of every id of each erased customer",
         "updated_at": dt.datetime.now(dt.UTC).isoformat(),
-        "id_sha256": sorted(set(known) | {subject_hash(i) for i in subject.ids}),
+        "id_sha256": sorted(set(known) | {subject_hash(home, i) for i in subject.ids}),
     }
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_text(json.dumps(body, indent=2) + "\n")

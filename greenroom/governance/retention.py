@@ -61,7 +61,7 @@ def apply_retention(
     if at.tzinfo is None:
         at = at.replace(tzinfo=dt.UTC)
     lake = Lakehouse.open(settings)
-    for info in lake.list_tables():
+    for info in [] if dry_run else lake.list_tables():
         lake.check_owned(info.name)  # before any file changes: never touch another home
     folders, files = _raw(settings, at, policy.raw_days, dry_run)
     rows, skipped = _tables(lake, policy.tables, at, dry_run)

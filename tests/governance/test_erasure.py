@@ -245,7 +245,7 @@ def test_erasure_leaves_no_trace_and_keeps_everyone_else(scene: Scene) -> None:
     assert len(records) == audit_before + 1
     record = records[-1]
     assert record.action == "erasure"
-    assert record.detail["subject_sha256"] == subject_hash(subject.source)
+    assert record.detail["subject_sha256"] == subject_hash(home, subject.source)
     text = json.dumps(record.as_dict()).lower()
     assert not any(n.lower() in text for n in subject.needles)
     assert log.verify().ok

@@ -15,7 +15,7 @@ from greenroom.cli.main import app
 from greenroom.config import Settings, reset_settings
 from greenroom.errors import GreenroomError
 from greenroom.governance.audit import AuditLog
-from greenroom.governance.compliance import PiiColumn, check_compliance
+from greenroom.governance.compliance import PiiColumn, check_compliance, retention_breaches
 from greenroom.governance.exceptions import (
     GrantNotFoundError,
     PrincipalNotFoundError,
@@ -214,6 +214,21 @@ def test_compliance_flags_exposed_and_untagged_personal_data(home: Path) -> None
         check_compliance(settings, None, ["HIPAA"], detect=found)
 
     assert DataGovernanceService(settings).check_compliance("gold").compliant  # the seed's call
+    # Rows kept past their retention: the schedule says a day, and every row is older.
+    import datetime as dt
+
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=2)
+    strict = Settings(home=home, retention={"tables": {"quarantine.*": 1}})
+    due = check_compliance(
+        strict,
+        "quarantine",
+        detect=found,
+        retention=lambda s, lake: retention_breaches(s, lake, later),
+    )
+    breaches = {f.table: f.message for f in due.findings if f.rule == "retention_breach"}
+    quarantined = {t.name for t in Lakehouse.open(settings).list_tables("quarantine") if t.rows}
+    assert set(breaches) == quarantined and quarantined
+    assert all("older than the table's retention period" in m for m in breaches.values())
     code, out = _cli("governance", "compliance", "--dataset", "gold", "--json")
     assert code == 0 and json.loads(out)["compliant"] is True
     log = home / "audit" / "audit.log"
