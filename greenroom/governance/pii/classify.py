@@ -72,7 +72,10 @@ def columns_of(schema: pa.Schema, *, payload: bool = False) -> list[Column]:
 
 
 def _values_sql(table: str, columns: Sequence[Column], payload: bool, sample: int) -> str:
-    parts = [f"SELECT '{_literal(c.name)}' AS col, CAST({c.expression} AS VARCHAR) AS raw FROM s" for c in columns]
+    parts = [
+        f"SELECT '{_literal(c.name)}' AS col, CAST({c.expression} AS VARCHAR) AS raw FROM s"
+        for c in columns
+    ]
     if payload:
         parts.append(
             f"SELECT '{PAYLOAD}.' || k AS col, json_extract_string({PAYLOAD}, '$.\"' || k || '\"') "
@@ -96,8 +99,7 @@ def classify_sql(
     """Per column: `sampled`, one count per pattern kind, `distinct_values`, `id_shaped`."""
     names = f"(SELECT list(name) FROM {NAMES_RELATION})"
     counts = ",\n  ".join(
-        f"count(*) FILTER (WHERE ({_fill(pred, today, names)})) "
-        f"AS {kind}"
+        f"count(*) FILTER (WHERE ({_fill(pred, today, names)})) AS {kind}"
         for kind, pred in PREDICATES.items()
     )
     return (
@@ -113,13 +115,10 @@ def _fill(predicate: str, today: date, names: str) -> str:
     return predicate.replace("{today}", today.isoformat()).replace("{names}", names)
 
 
-def references_sql(
-    table: str, columns: Sequence[Column], *, payload: bool, sample: int
-) -> str:
+def references_sql(table: str, columns: Sequence[Column], *, payload: bool, sample: int) -> str:
     """Per column: `sampled` and `customer_id`, the values found among the keys of persons."""
     return (
-        _values_sql(table, columns, payload, sample)
-        + "SELECT col, count(*) AS sampled, "
+        _values_sql(table, columns, payload, sample) + "SELECT col, count(*) AS sampled, "
         f"count(*) FILTER (WHERE v IN (SELECT k FROM {KEYS_RELATION})) AS customer_id\n"
         "FROM z GROUP BY col ORDER BY col"
     )

@@ -131,9 +131,13 @@ def hinted(kind: PiiKind, column: str) -> bool:
     return re.search(_HINTS[kind], leaf) is not None
 
 
-def confidence(kind: PiiKind, column: str, matched: int, sampled: int) -> Confidence:
+def confidence(
+    kind: PiiKind, column: str, matched: int, sampled: int, *, use_name: bool = True
+) -> Confidence:
+    """How sure a column of `sampled` values, `matched` of them like `kind`, holds `kind`
+    (`use_name=False`: the column's name unseen, as if it had none)."""
     content = matched / sampled if sampled else 0.0
-    hint = hinted(kind, column)
+    hint = use_name and hinted(kind, column)
     if hint:
         value = min(1.0, content + HINT_BONUS) if content > 0 else 0.0
     elif kind in WEAK:

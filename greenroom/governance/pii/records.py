@@ -35,9 +35,14 @@ class ScanResult:
     tables: tuple[str, ...]
     columns_scanned: int
     sample_rows: int
+    content_findings: tuple[ColumnFinding, ...] = ()
+    """The same scan judged by content alone (column names unseen): its best kinds may differ."""
 
-    def above(self, min_confidence: float) -> tuple[ColumnFinding, ...]:
-        return tuple(f for f in self.findings if f.confidence >= min_confidence)
+    def above(
+        self, min_confidence: float, *, content_only: bool = False
+    ) -> tuple[ColumnFinding, ...]:
+        found = self.content_findings if content_only else self.findings
+        return tuple(f for f in found if f.confidence >= min_confidence)
 
 
 @dataclass(frozen=True)
@@ -74,5 +79,7 @@ class PiiScore:
     overall: KindScore
     min_confidence: float
     truth: str
+    content_only: bool
+    """Scored on the content-only findings (column names unseen)."""
     unscanned_sources: tuple[str, ...] = field(default_factory=tuple)
     """Truth sources with no bronze or quarantine table in the lake."""

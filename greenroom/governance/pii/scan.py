@@ -72,6 +72,7 @@ def scan_lake(
             sql = classify_sql(name, columns, payload=payload, sample=sample_rows, today=today)
             counts.extend(_pattern_counts(name, session.sql(sql), columns))
         findings = {(c.table, c.column): _best(c) for c in counts}
+        blind = {(c.table, c.column): _best(c, use_name=False) for c in counts}
         keys = _person_keys(counts, findings)
         if keys:
             session.register(KEYS_RELATION, _keys(session, keys))
@@ -87,16 +88,28 @@ def scan_lake(
                 for row in session.sql(sql).to_pylist():
                     if row["col"] not in shaped:
                         continue
-                    found = _finding(
-                        name, row["col"], "customer_id", row["customer_id"], row["sampled"]
-                    )
-                    current = findings.get((name, row["col"]))
-                    if found is not None and (current is None or found.confidence > current.confidence):
-                        findings[(name, row["col"])] = found
-    kept = tuple(
-        sorted((f for f in findings.values() if f is not None), key=lambda f: (f.table, f.column))
+                    for use_name, into in ((True, findings), (False, blind)):
+                        found = _finding(
+                            name, row["col"], "customer_id", row["customer_id"],
+                            row["sampled"], use_name,
+                        )  # fmt: skip
+                        current = into.get((name, row["col"]))
+                        if found is not None and (
+                            current is None or found.confidence > current.confidence
+                        ):
+                            into[(name, row["col"])] = found
+    return ScanResult(
+        _kept(findings),
+        tuple(plans),
+        sum(len(c) for c, _ in plans.values()),
+        sample_rows,
+        _kept(blind),
     )
-    return ScanResult(kept, tuple(plans), sum(len(c) for c, _ in plans.values()), sample_rows)
+
+
+def _kept(findings: dict[tuple[str, str], ColumnFinding | None]) -> tuple[ColumnFinding, ...]:
+    found = (f for f in findings.values() if f is not None)
+    return tuple(sorted(found, key=lambda f: (f.table, f.column)))
 
 
 def _lake_tables(lake: Lakehouse) -> list[str]:
@@ -108,9 +121,7 @@ def _reference_names() -> pa.Table:
     return pa.table({"name": names.column("name")})
 
 
-def _pattern_counts(
-    table: str, result: pa.Table, columns: Sequence[Column]
-) -> Iterable[_Counts]:
+def _pattern_counts(table: str, result: pa.Table, columns: Sequence[Column]) -> Iterable[_Counts]:
     """The counts in schema order (payload keys last, by name)."""
     order = {c.name: i for i, c in enumerate(columns)}
     rows = sorted(result.to_pylist(), key=lambda r: (order.get(r["col"], len(order)), r["col"]))
@@ -125,8 +136,10 @@ def _pattern_counts(
         )
 
 
-def _finding(table: str, column: str, kind: PiiKind, matched: int, sampled: int) -> ColumnFinding | None:
-    conf = confidence(kind, column, matched, sampled)
+def _finding(
+    table: str, column: str, kind: PiiKind, matched: int, sampled: int, use_name: bool = True
+) -> ColumnFinding | None:
+    conf = confidence(kind, column, matched, sampled, use_name=use_name)
     if conf.value <= 0:
         return None
     return ColumnFinding(
@@ -134,10 +147,10 @@ def _finding(table: str, column: str, kind: PiiKind, matched: int, sampled: int)
     )
 
 
-def _best(counts: _Counts) -> ColumnFinding | None:
+def _best(counts: _Counts, use_name: bool = True) -> ColumnFinding | None:
     best: ColumnFinding | None = None
     for kind, matched in counts.matched.items():
-        found = _finding(counts.table, counts.column, kind, matched, counts.sampled)
+        found = _finding(counts.table, counts.column, kind, matched, counts.sampled, use_name)
         if found is not None and (best is None or found.confidence > best.confidence):
             best = found
     return best
