@@ -37,8 +37,9 @@ IDENTIFIER_KINDS: frozenset[PiiKind] = frozenset({"customer_id"})
 default policy hides every ``pii=*`` column from analysts, and CONTRACT.md's "customers"
 metric counts distinct customer ids)."""
 
-DIRECT = ("email", "phone", "person_name")
-"""Kinds that make a table a table of persons (its key column then holds customer ids)."""
+DIRECT = ("email", "phone")
+"""Kinds that make a table a table of persons (its key column then holds customer ids): a
+contact column. Person names alone do not (a tiny table of solo artists looks like one)."""
 
 _OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 _STREET_SUFFIX = (
@@ -46,7 +47,9 @@ _STREET_SUFFIX = (
     "court|ct|terrace|close|crescent|parkway|pkwy|highway|hwy|row|alley|circle|trail|walk"
 )
 _STREET_PREFIX = "rue|calle|via|viale|avenida|av|rua|carrer|plaza|piazza|praca|paseo|boulevard"
-_STREET_WORD = "strasse|str|weg|gasse|platz|allee|ring|damm|gracht|laan|straat|vej|gatan|gata|katu"
+_STREET_WORD = (
+    "strasse|straße|str|weg|gasse|platz|allee|ring|damm|gracht|laan|straat|vej|gatan|gata|katu"
+)
 
 _LUHN = (
     "list_sum([CASE WHEN i % 2 = 0 THEN "

@@ -3,7 +3,7 @@
 Two passes, each one SQL statement per table over a repeatable reservoir sample:
 
 1. the pattern kinds (`kinds.PREDICATES`) per column;
-2. `customer_id`: a table where a column holds emails, phones or person names is a table
+2. `customer_id`: a table where a column holds emails or phone numbers is a table
    of persons, and its first unique, id-shaped column is their key; a column elsewhere
    whose values are found among those keys holds customer ids (a semi-join, by content).
 
@@ -35,8 +35,8 @@ from greenroom.lake import Lakehouse, Session
 ZONES: tuple[str, ...] = ("bronze", "silver", "gold", "quarantine")
 """What a data engineer reads besides operations tables (`ops` holds no source data)."""
 SAMPLE_ROWS = 2000
-PERSON_TABLE_CONFIDENCE = 0.5
-"""A table is a table of persons when a column holds a direct kind with this confidence."""
+PERSON_TABLE_CONFIDENCE = 0.8
+"""A table is a table of persons when a column holds emails or phones with this confidence."""
 
 
 @dataclass(frozen=True)
