@@ -19,6 +19,10 @@ principals_app = typer.Typer(
     help="Principals: names with a role and attributes.", no_args_is_help=True
 )
 app.add_typer(principals_app, name="principals")
+from greenroom.cli.governance_pii import pii_score, scan  # noqa: E402
+
+app.command("scan")(scan)
+app.command("pii-score")(pii_score)
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 PrincipalOpt = Annotated[str, typer.Option("--principal", help="A registered principal.")]

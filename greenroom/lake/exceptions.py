@@ -169,3 +169,18 @@ class ForeignTableError(ConfigError):
             "(a copied home shares the original's files); nothing was changed: work on the "
             "home that owns it, or rebuild this one with `greenroom demo`"
         )
+
+
+class InvalidTagError(UserError):
+    """A column tag key or value holds characters the property format cannot carry."""
+
+    code = "tag_invalid"
+
+    def __init__(self, table: str, column: str, text: str) -> None:
+        self.table = table
+        self.column = column
+        self.text = text
+        super().__init__(
+            f"tag text `{text}` for `{table}.{column}` may hold only letters, digits and "
+            "`_ . : * + / -` (no `,` or `=`); rename the tag"
+        )

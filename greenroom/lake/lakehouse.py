@@ -39,6 +39,7 @@ from greenroom.lake._snapshots import (
     snapshot_infos,
     table_info,
 )
+from greenroom.lake._tags import TAG_PROPERTY as TAG_PROPERTY
 from greenroom.lake.catalogs import open_catalog
 from greenroom.lake.exceptions import (
     ColumnNotFoundError,
@@ -53,8 +54,6 @@ from greenroom.lake.records import SnapshotInfo, TableInfo
 if TYPE_CHECKING:
     from greenroom.lake.governor import Governor
     from greenroom.lake.session import Session
-
-TAG_PROPERTY = "greenroom.tags."
 
 T = TypeVar("T")
 
@@ -230,12 +229,25 @@ class Lakehouse:
     def column_tags(self, name: str) -> dict[str, dict[str, str]]:
         """Column → tags (``{"pii": "email"}``) kept in the table's properties as
         ``greenroom.tags.<column> = key=value[,key=value]``."""
-        tags: dict[str, dict[str, str]] = {}
-        for key, value in self.load_table(name).properties.items():
-            if key.startswith(TAG_PROPERTY):
-                pairs = (item.partition("=") for item in value.split(",") if "=" in item)
-                tags[key[len(TAG_PROPERTY) :]] = {k.strip(): v.strip() for k, _, v in pairs}
-        return tags
+        from greenroom.lake._tags import parse_tags
+
+        return parse_tags(self.load_table(name).properties)
+
+    def set_column_tags(self, name: str, tags: Mapping[str, Mapping[str, str]]) -> bool:
+        """Give each column of `tags` its tags (``{"email": {"pii": "email"}}``), merged over
+        the tags it has: one property commit, made only when one differs (True when it was).
+
+        Idempotent; a concurrent commit makes it retry on the new metadata. An unknown
+        column raises `ColumnNotFoundError`; a key or value with `,` or `=`, `InvalidTagError`;
+        a table of another home (a copied home), `ForeignTableError`.
+        """
+        from greenroom.lake._tags import apply_tags
+
+        def attempt() -> bool:
+            table = self._owned(name)  # the commit writes metadata beside the table's files
+            return _guard(name, lambda: apply_tags(table, name, tags))
+
+        return _writes.with_retries(name, True, attempt)
 
     def describe_columns(
         self, name: str, docs: Mapping[str, str], *, comment: str | None = None
