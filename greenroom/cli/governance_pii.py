@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from greenroom.governance.pii.kinds import MIN_CONFIDENCE
+
 if TYPE_CHECKING:
     from greenroom.governance.pii.records import KindScore
 
@@ -15,7 +17,6 @@ MinConfidence = Annotated[
     float,
     typer.Option("--min-confidence", help="Report (and tag) columns at least this sure (0–1)."),
 ]
-DEFAULT_MIN_CONFIDENCE = 0.8
 
 
 def _check(min_confidence: float) -> None:
@@ -30,7 +31,7 @@ def scan(
     tag: Annotated[
         bool, typer.Option("--tag/--no-tag", help="Write the findings as column tags.")
     ] = True,
-    min_confidence: MinConfidence = DEFAULT_MIN_CONFIDENCE,
+    min_confidence: MinConfidence = MIN_CONFIDENCE,
 ) -> None:
     """Classify every bronze, silver, gold and quarantine column by content; tag the PII."""
     from dataclasses import asdict
@@ -83,7 +84,7 @@ def pii_score(
         typer.Option("--truth", help="truth/pii.parquet (default: the home's newest world)."),
     ] = None,
     json_out: JsonFlag = False,
-    min_confidence: MinConfidence = DEFAULT_MIN_CONFIDENCE,
+    min_confidence: MinConfidence = MIN_CONFIDENCE,
 ) -> None:
     """Scan (no tags written) and score the findings against the synthetic world's truth."""
     from dataclasses import asdict

@@ -2,8 +2,8 @@
 
 Each check looks at the lake as it is now and returns findings, each with the fix:
 
-- ``pii_untagged`` — a column holding personal data (found by the PII scanner, or tagged
-  elsewhere) without a ``pii`` tag in the catalog: tag-based grants cannot protect it.
+- ``pii_untagged`` — a column the PII scanner finds personal data in, without a ``pii`` or
+  ``personal_id`` tag in the catalog: tag-based grants cannot protect it.
 - ``pii_exposed`` — a personal-data column that a role without clearance (every built-in
   role but ``admin`` and ``data_engineer``) reads unmasked under the policy in force.
 - ``retention_breach`` — records or files older than their table's retention period.
@@ -162,12 +162,7 @@ def check_compliance(
     wanted = _regulations(regulations)
     lake = lake or Lakehouse.open(settings)
     tables = _tables(lake, dataset)
-    tagged = [
-        PiiColumn(t, column, tags["pii"], "tag")
-        for t in tables
-        for column, tags in lake.column_tags(t).items()
-        if tags.get("pii")
-    ]
+    tagged = [p for t in tables for p in tagged_columns(lake, t)]
     found = list((detect or _default_detector())(lake, tables))
     findings: list[Finding] = []
     known = {(p.table, p.column.lower()) for p in tagged}
@@ -177,9 +172,9 @@ def check_compliance(
                 _finding(
                     "pii_untagged", wanted, p.table, p.column,
                     f"`{p.table}.{p.column}` holds {p.kind.replace('_', ' ')} values "
-                    f"({p.confidence:.0%} of those sampled) but carries no pii tag",
-                    "tag it: `greenroom governance scan --tag` (or declare "
-                    f"`tags: {{{p.column}: pii={p.kind}}}` in the model's YAML)",
+                    f"({p.confidence:.0%} confidence) but carries no personal-data tag",
+                    "tag it: `greenroom governance scan` (tags every finding: "
+                    f"`{_tag_of(p.kind)}={p.kind}` on this column)",
                 )
             )  # fmt: skip
     pii = _merge(tagged, found)
@@ -264,13 +259,30 @@ def exposures(settings: Settings, lake: Lakehouse, pii: Sequence[PiiColumn]) -> 
     return out
 
 
+PERSONAL_TAGS = ("pii", "personal_id")
+"""Tag keys that mark personal data: ``pii=<kind>`` (direct: emails, names, …) and
+``personal_id=<kind>`` (pseudonymous keys of a person, such as customer ids)."""
+
+
+def _tag_of(kind: str) -> str:
+    from greenroom.governance.pii.kinds import IDENTIFIER_KINDS
+
+    return PERSONAL_TAGS[1] if kind in IDENTIFIER_KINDS else PERSONAL_TAGS[0]
+
+
+def tagged_columns(lake: Lakehouse, table: str) -> list[PiiColumn]:
+    """The columns of `table` the catalog tags as personal data."""
+    out = []
+    for column, tags in sorted(lake.column_tags(table).items()):
+        kind = next((tags[k] for k in PERSONAL_TAGS if tags.get(k)), None)
+        if kind is not None:
+            out.append(PiiColumn(table, column, kind, "tag"))
+    return out
+
+
 def protection(settings: Settings, lake: Lakehouse, table: str) -> Protection:
     """The personal data `table` holds (by its catalog tags) and who could read it."""
-    personal = tuple(
-        PiiColumn(table, column, tags["pii"], "tag")
-        for column, tags in sorted(lake.column_tags(table).items())
-        if tags.get("pii")
-    )
+    personal = tuple(tagged_columns(lake, table))
     return Protection(table, personal, tuple(exposures(settings, lake, personal)))
 
 
@@ -374,11 +386,24 @@ def retention_breaches(
     return out
 
 
-def _default_detector() -> PiiDetector:
-    def none(_lake: Lakehouse, _tables: Sequence[str]) -> Sequence[PiiColumn]:
-        return ()
+def scanned(lake: Lakehouse, tables: Sequence[str]) -> list[PiiColumn]:
+    """The PII scanner's findings in `tables` (`greenroom.governance.pii`), by column as the
+    catalog tags them (a quarantine payload's keys tag its `payload` column)."""
+    from greenroom.governance.pii.classify import PAYLOAD
+    from greenroom.governance.pii.kinds import MIN_CONFIDENCE
+    from greenroom.governance.pii.scan import scan_lake
 
-    return none
+    zones = ("bronze.", "silver.", "gold.", "quarantine.")
+    result = scan_lake(lake, tables=[t for t in tables if t.startswith(zones)])
+    out: dict[tuple[str, str], PiiColumn] = {}
+    for f in result.above(MIN_CONFIDENCE):
+        column = PAYLOAD if f.column.startswith(f"{PAYLOAD}.") else f.column
+        out.setdefault((f.table, column), PiiColumn(f.table, column, f.kind, "scan", f.confidence))
+    return list(out.values())
+
+
+def _default_detector() -> PiiDetector:
+    return scanned
 
 
 def _default_retention() -> RetentionCheck:

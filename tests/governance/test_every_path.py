@@ -24,6 +24,7 @@ SYSTEM_PATHS = {
     "synth",
     "governance/session.py",  # the one place a governed session wraps a plain one
     "governance/lineage/path.py",  # reads batch ids of ops.ingestion_batches (metadata)
+    "governance/pii/scan.py",  # the PII scanner samples every zone, as a platform job
     "cli/demo.py",  # the demo's operator summary, printed before any principal exists
 }
 """Where the plain session may be used, each with the reason."""

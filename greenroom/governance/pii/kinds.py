@@ -30,6 +30,10 @@ PiiKind = Literal[
 ]
 """The same kinds the synthetic world declares in ``truth/pii.parquet``."""
 
+MIN_CONFIDENCE = 0.8
+"""A finding at or above this confidence is personal data: `scan` tags it, compliance
+reports it untagged otherwise."""
+
 KINDS: tuple[PiiKind, ...] = get_args(PiiKind)
 
 IDENTIFIER_KINDS: frozenset[PiiKind] = frozenset({"customer_id"})
