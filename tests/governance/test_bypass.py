@@ -79,10 +79,9 @@ def facts(messy_world: BuiltWorld, tmp_path_factory: pytest.TempPathFactory) -> 
         ]
         ids = "', '".join(own)
         customers = s.sql("SELECT customer_id, full_name, email FROM silver.customers ORDER BY 1")
-        public = set(
-            s.sql("SELECT name FROM silver.artists UNION SELECT name FROM silver.venues")
-            .column(0)
-            .to_pylist()
+        public = set(  # names also of venues or artists (members too): the synth shares a pool
+            _texts(s.sql("SELECT * FROM silver.artists").to_pylist())
+            + _texts(s.sql("SELECT name FROM silver.venues").to_pylist())
         )
         others = s.sql(
             f"SELECT venue_id AS id FROM silver.venues WHERE venue_id NOT IN ('{ids}') UNION ALL "

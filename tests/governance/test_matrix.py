@@ -130,10 +130,11 @@ def world(messy_world: BuiltWorld, tmp_path_factory: pytest.TempPathFactory) -> 
         ).column(0)
         customers = s.sql("SELECT customer_id, full_name, email FROM silver.customers")
         crm = s.sql("SELECT customer_id FROM bronze.crm_customers").column(0)
-        public = s.sql(  # names that are also artists' or venues' (the synth shares a pool)
-            "SELECT name FROM silver.artists UNION SELECT name FROM silver.venues "
+        public = s.sql(  # names that are also venues' or artists' (the synth shares a pool)
+            "SELECT name FROM silver.venues "
             "UNION SELECT name FROM silver.entity_xref WHERE entity_type <> 'customer'"
         ).column(0)
+        artists = s.sql("SELECT * FROM silver.artists").to_pylist()  # members' names too
     venue_ids = (str(top[0]), str(top[1]))
     store = TokenStore(home)
     principals = {"admin": ADMIN}
@@ -149,7 +150,8 @@ def world(messy_world: BuiltWorld, tmp_path_factory: pytest.TempPathFactory) -> 
         principals,
         frozenset(v for v in customers.column("email").to_pylist() if v),
         frozenset(v for v in customers.column("full_name").to_pylist() if v)
-        - set(public.to_pylist()),
+        - set(public.to_pylist())
+        - set(values(artists)),
         frozenset(customers.column("customer_id").to_pylist()),
         frozenset(str(v) for v in crm.to_pylist() if v),
     )
