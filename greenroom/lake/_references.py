@@ -44,6 +44,8 @@ def find_references(query: str, duckdb_names: list[str]) -> QueryReferences:
             columns.update(part.name.lower() for part in column.parts)
             # `SELECT c FROM t AS c` is the whole row of `t` as a struct: every column.
             star = star or (not column.table and column.name.lower() in row_names)
+        for join in tree.find_all(exp.Join):  # `USING (a, b)` names columns as identifiers
+            columns.update(i.name.lower() for i in join.args.get("using") or [])
         # COUNT(*) needs no column; any other * may need them all
         star = star or any(not isinstance(s.parent, exp.Count) for s in tree.find_all(exp.Star))
         star = star or isinstance(tree, exp.Describe)
