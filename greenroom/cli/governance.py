@@ -1,4 +1,5 @@
-"""`greenroom governance …`: principals, grants, the policy in force and why it decides."""
+"""`greenroom governance …`: principals, grants, the policy in force and why it decides,
+compliance; the PII scanner, erasure and retention commands are registered here too."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+from greenroom.cli.governance_erasure import erase, retention_apply
+from greenroom.cli.governance_pii import pii_score, scan
 
 if TYPE_CHECKING:
     from greenroom.governance.policy.model import ConditionOperator
@@ -18,11 +22,7 @@ app = typer.Typer(
 principals_app = typer.Typer(
     help="Principals: names with a role and attributes.", no_args_is_help=True
 )
-app.add_typer(principals_app, name="principals")
-from greenroom.cli.governance_pii import pii_score, scan  # noqa: E402
-
-app.command("scan")(scan)
-app.command("pii-score")(pii_score)
+retention_app = typer.Typer(help="Retention per zone and table.", no_args_is_help=True)
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 PrincipalOpt = Annotated[str, typer.Option("--principal", help="A registered principal.")]
@@ -223,8 +223,10 @@ def compliance(
     ] = None,
     json_out: JsonFlag = False,
 ) -> None:
-    """Check the lake against GDPR and CCPA: untagged or exposed personal data, retention,
-    the audit chain. Each finding comes with its fix; exit 1 when there is any."""
+    """Check the lake against GDPR and CCPA; each finding with its fix (exit 1 if any).
+
+    Personal data untagged or exposed to a role without clearance, retention breaches, and
+    the audit chain."""
     from greenroom.cli._output import print_json, print_rows
     from greenroom.config import get_settings
     from greenroom.governance.compliance import REGULATIONS, check_compliance
@@ -275,9 +277,11 @@ def _restricts(grant: object) -> str:
     return "; ".join(parts)
 
 
-from greenroom.cli.governance_erasure import erase, retention_apply  # noqa: E402
-
+# The commands that live in their own modules, in the order `--help` lists them after the
+# ones above: finding personal data, erasing it, keeping it no longer than allowed.
+app.command("scan")(scan)
+app.command("pii-score")(pii_score)
 app.command("erase")(erase)
-retention_app = typer.Typer(help="Retention per zone and table.", no_args_is_help=True)
 retention_app.command("apply")(retention_apply)
 app.add_typer(retention_app, name="retention")
+app.add_typer(principals_app, name="principals")
