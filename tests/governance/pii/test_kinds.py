@@ -85,3 +85,14 @@ def test_confidence_is_raised_by_a_name_and_halved_for_a_weak_kind_without_one()
     assert (hinted.value, hinted.content, hinted.hinted) == (1.0, 0.8, True)
     blind = confidence("date_of_birth", "birth_date", 8, 10, use_name=False)
     assert (blind.value, blind.hinted) == (0.4, False)
+
+
+def test_the_scanner_knows_every_kind_the_synthetic_world_declares() -> None:
+    """The two vocabularies are kept apart (the scanner must not import the simulated
+    world), so this keeps them the same."""
+    from typing import get_args
+
+    from greenroom.governance.pii.kinds import KINDS
+    from greenroom.synth.feeds.base import PiiKind
+
+    assert set(get_args(PiiKind)) == set(KINDS)
