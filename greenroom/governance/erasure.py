@@ -27,13 +27,13 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from greenroom.files import write_atomic
 from greenroom.governance.exceptions import ErasureIncompleteError, UnknownCustomerError
 
 if TYPE_CHECKING:
@@ -346,6 +346,4 @@ def _suppress(home: Path, subject: Subject) -> None:
         "updated_at": dt.datetime.now(dt.UTC).isoformat(),
         "id_sha256": sorted(set(known) | {subject_hash(home, i) for i in subject.ids}),
     }
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(body, indent=2) + "\n")
-    os.replace(tmp, path)
+    write_atomic(path, (json.dumps(body, indent=2) + "\n").encode())

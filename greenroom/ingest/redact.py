@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from greenroom.files import write_atomic
 
 Match = Callable[[str], bool]
 
@@ -100,13 +101,4 @@ def _xml(text: str, match: Match) -> tuple[str, int]:
 
 
 def _replace(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.erase.tmp")
-    try:
-        with open(tmp, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, path.stat().st_mode & 0o777)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    write_atomic(path, data, keep_mode=True)

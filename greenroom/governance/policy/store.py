@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import secrets
 import threading
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import yaml
 from pydantic import ValidationError
 
+from greenroom.files import write_atomic
 from greenroom.governance._keyfile import read_or_create
 from greenroom.governance.exceptions import PolicyInvalidError
 from greenroom.governance.policy.model import PolicyDocument
@@ -93,9 +93,7 @@ class PolicyStore:
         text = render(document)
         parse(text, self.path)  # what we write must load
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.{secrets.token_hex(4)}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, self.path)
+        write_atomic(self.path, text.encode("utf-8"))
         return self.load()
 
     def pseudonym_key(self) -> str:

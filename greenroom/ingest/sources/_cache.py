@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from greenroom.ingest.sources._cursor import write_atomic
+from greenroom.files import write_atomic
 from greenroom.ingest.sources._http import SECRET_PARAMS
 
 

@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from greenroom.files import write_atomic
 from greenroom.ingest.stream import _segment
 from greenroom.ingest.stream._shard_log import fsync_dir
 from greenroom.ingest.stream.exceptions import StreamBusyError
@@ -81,15 +82,7 @@ def _replace(path: Path, frames: list[_segment.Frame]) -> None:
     body = b"".join(
         _segment.encode(fr.sequence, fr.arrival_us, [fr.key.encode()], [fr.data]) for fr in frames
     )
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as out:
-            out.write(body)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    write_atomic(path, body)
     fsync_dir(path.parent)
 
 
