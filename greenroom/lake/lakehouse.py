@@ -220,12 +220,7 @@ class Lakehouse:
     def column_tags(self, name: str) -> dict[str, dict[str, str]]:
         """Column → tags (``{"pii": "email"}``) kept in the table's properties as
         ``greenroom.tags.<column> = key=value[,key=value]``."""
-        tags: dict[str, dict[str, str]] = {}
-        for key, value in self.load_table(name).properties.items():
-            if key.startswith(TAG_PROPERTY):
-                pairs = (item.partition("=") for item in value.split(",") if "=" in item)
-                tags[key[len(TAG_PROPERTY) :]] = {k.strip(): v.strip() for k, _, v in pairs}
-        return tags
+        return tags_in(self.load_table(name).properties)
 
     def describe_columns(
         self, name: str, docs: Mapping[str, str], *, comment: str | None = None
@@ -372,6 +367,16 @@ class Lakehouse:
         from greenroom.lake.session import Session
 
         return Session(self, governor)
+
+
+def tags_in(properties: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    """Column → tags, from a table's properties (see `Lakehouse.column_tags`)."""
+    tags: dict[str, dict[str, str]] = {}
+    for key, value in properties.items():
+        if key.startswith(TAG_PROPERTY):
+            pairs = (item.partition("=") for item in value.split(",") if "=" in item)
+            tags[key[len(TAG_PROPERTY) :]] = {k.strip(): v.strip() for k, _, v in pairs}
+    return tags
 
 
 def _guard(what: str, call: Callable[[], T]) -> T:

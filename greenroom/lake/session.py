@@ -175,7 +175,10 @@ class Session:
         table = self._lake.load_table(name)  # TableNotFoundError for an unknown table
         shape = None
         if self._governor is not None:
-            shape = self._governor.view(name, [f.name for f in table.schema().fields])
+            from greenroom.lake.lakehouse import tags_in
+
+            columns_ = [f.name for f in table.schema().fields]
+            shape = self._governor.view(name, columns_, tags_in(table.properties))
             self._shapes[name] = shape
             for dependency in shape.depends:  # a row filter that reads another table
                 if dependency in _planning or dependency == name:
