@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from greenroom.errors import GreenroomError
 from greenroom.governance.audit import GENESIS, AuditLog, AuditRecord, canonical
 from greenroom.governance.exceptions import AuditChainError, AuditUnavailableError
 
@@ -143,3 +144,24 @@ def records_table(records: Sequence[AuditRecord]) -> pa.Table:
         ],
         schema=audit_schema(),
     )
+
+
+class AuditSyncListener:
+    """A pipeline run listener (wired by `greenroom.compose`): syncs when a run ends.
+
+    A failed sync does not fail the run (the records are safe in the log, and the next
+    sync copies them); it is kept in `errors` for the run's report."""
+
+    def __init__(self, lake: Lakehouse) -> None:
+        self.lake = lake
+        self.results: list[SyncResult] = []
+        self.errors: list[GreenroomError] = []
+
+    def job_finished(self, run_id: str, result: object) -> None:
+        """Nothing per job."""
+
+    def run_finished(self, result: object) -> None:
+        try:
+            self.results.append(sync_audit_table(self.lake))
+        except GreenroomError as exc:
+            self.errors.append(exc)
