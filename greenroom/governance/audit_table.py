@@ -83,13 +83,13 @@ def sync_audit_table(lake: Lakehouse, log: AuditLog | None = None) -> SyncResult
 
 
 def _sync(lake: Lakehouse, log: AuditLog) -> SyncResult:
+    if not lake.exists(AUDIT_TABLE):  # after a sync the table exists, empty or not
+        lake.create_table(AUDIT_TABLE, audit_schema())
     last_seq, last_hash = _table_tail(lake)
     new = [r for r in log.records() if r.seq > last_seq]
     if not new:
         return SyncResult(0, last_seq)
     _check_chain(log, new, last_seq, last_hash)
-    if not lake.exists(AUDIT_TABLE):
-        lake.create_table(AUDIT_TABLE, audit_schema())
     snapshot = lake.append(
         AUDIT_TABLE, records_table(new), properties={LAST_SEQ_PROPERTY: str(new[-1].seq)}
     )
@@ -100,8 +100,6 @@ def _table_tail(lake: Lakehouse) -> tuple[int, str | None]:
     """The highest ``seq`` in the table and its hash; (0, None) for no table or no rows."""
     import pyarrow.compute as pc
 
-    if not lake.exists(AUDIT_TABLE):
-        return 0, None
     rows = lake.read(AUDIT_TABLE, columns=["seq", "hash"])
     if not rows.num_rows:
         return 0, None
