@@ -14,8 +14,8 @@ session kept warm across runs as the web app's pool keeps them:
 
 Each reader answers once untimed (planning, first scans), then `--runs` times; the figure
 is the median in ms, beside the overhead against the baseline. Target: analyst ≤ 10 %
-slower. Runs of the three readers are interleaved so that load from other processes on
-the machine falls on all three alike; the CPU time of this process (all its threads) is
+slower. Runs of the three readers are interleaved, in an order rotated each round, so
+that load from other processes on the machine falls on all three alike; the CPU time of this process (all its threads) is
 printed beside the wall time, as it is less swayed by such load. Prints; never fails on a
 slow figure.
 """
@@ -85,8 +85,12 @@ def measure(
     cpu: dict[str, list[float]] = {name: [] for name in calls}
     for call in calls.values():
         call()  # warm: plan the views, read the files once
-    for _ in range(runs):
-        for name, call in calls.items():
+    names = list(calls)
+    for run in range(runs):
+        # rotate the order each round: the reader that runs right after another pays for
+        # what that one left behind (DuckDB's threads winding down, freed memory)
+        for name in names[run % len(names) :] + names[: run % len(names)]:
+            call = calls[name]
             gc.collect()
             started, started_cpu = time.perf_counter(), time.process_time()
             call()
