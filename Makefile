@@ -28,22 +28,28 @@ demo: $(STAMP)  ## build the demo-scale world and lakehouse, print what is in it
 test: $(STAMP) browser  ## run every test (unit, slow, integration, browser)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# The browser tests drive Debian's chromium. As root, install it when missing (one
-# `apt-get update`, then chromium and bubblewrap); otherwise the tests skip and say why.
-# Under CI=true a missing chromium is a failure here, and again in the tests.
+# The browser tests drive Debian's chromium; the sandbox tests need bubblewrap. As root,
+# install what is missing (one `apt-get update`, then the missing packages); otherwise the
+# tests skip and say why. Under CI=true a missing one is a failure here, and in the tests.
 CHROMIUM ?= /usr/bin/chromium
-browser:  ## install chromium for the browser tests (as root, when missing)
-	@if [ ! -x "$(CHROMIUM)" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "installing chromium for the browser tests (apt-get)"; \
-		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium bubblewrap; \
+BWRAP    ?= /usr/bin/bwrap
+browser:  ## install chromium and bubblewrap for the browser and sandbox tests (as root, when missing)
+	@missing=""; \
+	[ -x "$(CHROMIUM)" ] || missing="$$missing chromium"; \
+	[ -x "$(BWRAP)" ] || missing="$$missing bubblewrap"; \
+	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing$$missing for the browser and sandbox tests (apt-get)"; \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; \
 	fi
-	@if [ ! -x "$(CHROMIUM)" ]; then \
-		if [ "$$CI" = "true" ]; then \
-			echo "error: $(CHROMIUM) is missing and CI=true: the browser tests must run" >&2; exit 1; \
-		else \
-			echo "note: no $(CHROMIUM) (install chromium as root); the browser tests will skip"; \
+	@for tool in "$(CHROMIUM)" "$(BWRAP)"; do \
+		if [ ! -x "$$tool" ]; then \
+			if [ "$$CI" = "true" ]; then \
+				echo "error: $$tool is missing and CI=true: the tests that need it must run" >&2; exit 1; \
+			else \
+				echo "note: no $$tool (install it as root); the tests that need it will skip"; \
+			fi; \
 		fi; \
-	fi
+	done
 
 test-fast: $(STAMP)  ## only the fast unit tests
 	$(BIN)/python -m pytest -m "not slow and not integration and not e2e" $(PYTEST_ARGS)

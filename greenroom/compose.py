@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from greenroom.governance.session import GovernedSession
     from greenroom.lake import Lakehouse
     from greenroom.pipeline.runner import RunListener
+    from greenroom.quality.readiness.dimensions import PersonalDataScorer
 
 
 def build_assistant(
@@ -131,3 +132,24 @@ def live_sales(settings: Settings, count: int, seed: int, world: Path | None = N
     from greenroom import synth
 
     return synth.live_events((world or latest_world(settings)) / "truth", count, seed=seed)
+
+
+def personal_data_scorer(lake: Lakehouse, settings: Settings) -> PersonalDataScorer:
+    """The readiness scorecard's `personal_data` dimension from the governance layer: of the
+    columns a table's catalog tags as personal data, the share no role without clearance
+    reads unmasked under the policy in force (`greenroom.governance.compliance`)."""
+    from greenroom.governance.compliance import protection
+    from greenroom.quality.readiness import Dimension
+
+    def score(table: str) -> Dimension:
+        found = protection(settings, lake, table)
+        evidence = {
+            "personal_columns": {p.column: p.kind for p in found.personal},
+            "exposed": [{"role": e.role, "column": e.column.column} for e in found.exposed],
+        }
+        if not found.personal:
+            note = "no column tagged as personal data (`greenroom governance scan --tag` tags them)"
+            return Dimension("personal_data", None, evidence, note)
+        return Dimension("personal_data", found.score, evidence)
+
+    return score

@@ -24,6 +24,7 @@ from pydantic_settings import (
 from greenroom.agent.providers.settings import ModelSettings
 from greenroom.errors import ConfigError
 from greenroom.governance.lineage.settings import LineageSettings
+from greenroom.governance.retention_settings import RetentionSettings
 from greenroom.ingest.sources.settings import PartnersSettings
 
 DEFAULT_TODAY = dt.date(2026, 6, 30)
@@ -98,6 +99,7 @@ class Settings(BaseSettings):
     partners: PartnersSettings = Field(default_factory=PartnersSettings)
     lineage: LineageSettings = Field(default_factory=LineageSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
+    retention: RetentionSettings = Field(default_factory=RetentionSettings)
     model: ModelSettings = Field(
         default_factory=ModelSettings,
         description="The chat's language model; `offline` (default) needs none.",

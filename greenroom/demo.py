@@ -29,6 +29,8 @@ class DemoResult:
     manifest: Manifest
     ingested: list[IngestionResult]
     pipeline: RunResult
+    personal_columns: int = 0
+    """Columns the PII scanner found and tagged as personal data."""
 
 
 def world_dir(settings: Settings, scale: str, seed: int) -> Path:
@@ -76,4 +78,18 @@ def run_demo(
     report("running the pipeline (bronze → silver → gold), then lineage and quality checks")
     listeners = pipeline_listeners(lake, settings)
     run = run_pipeline(lake, settings, progress=report, listeners=listeners)
-    return DemoResult(world, manifest, ingested, run)
+    report("classifying personal data by content and tagging it in the catalog")
+    tagged = tag_personal_data(lake)
+    return DemoResult(world, manifest, ingested, run, tagged)
+
+
+def tag_personal_data(lake: Lakehouse) -> int:
+    """Scan every zone for personal data and tag what is found (`greenroom governance
+    scan`), so tag-based grants protect it from the first query; the columns tagged."""
+    from greenroom.governance.pii.kinds import MIN_CONFIDENCE
+    from greenroom.governance.pii.scan import scan_lake
+    from greenroom.governance.pii.tags import tag_findings
+
+    found = scan_lake(lake).above(MIN_CONFIDENCE)
+    tag_findings(lake, found)
+    return len(found)

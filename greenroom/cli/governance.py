@@ -12,12 +12,17 @@ if TYPE_CHECKING:
     from greenroom.governance.service import DataGovernanceService
 
 app = typer.Typer(
-    help="Who may read what: principals, grants, policies, explanations.", no_args_is_help=True
+    help="Who may read what: principals, grants, policies, explanations, compliance.",
+    no_args_is_help=True,
 )
 principals_app = typer.Typer(
     help="Principals: names with a role and attributes.", no_args_is_help=True
 )
 app.add_typer(principals_app, name="principals")
+from greenroom.cli.governance_pii import pii_score, scan  # noqa: E402
+
+app.command("scan")(scan)
+app.command("pii-score")(pii_score)
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 PrincipalOpt = Annotated[str, typer.Option("--principal", help="A registered principal.")]
@@ -202,6 +207,45 @@ def explain(principal: PrincipalOpt, table: TableOpt, json_out: JsonFlag = False
         typer.echo("  every row and column, unmasked")
 
 
+@app.command("compliance")
+def compliance(
+    dataset: Annotated[
+        str | None,
+        typer.Option("--dataset", help="A table `ns.name` or a namespace; all tables if omitted."),
+    ] = None,
+    regulation: Annotated[
+        list[str] | None,
+        typer.Option("--regulation", help="GDPR or CCPA, repeatable (both if omitted)."),
+    ] = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """Check the lake against GDPR and CCPA: untagged or exposed personal data, retention,
+    the audit chain. Each finding comes with its fix; exit 1 when there is any."""
+    from greenroom.cli._output import print_json, print_rows
+    from greenroom.config import get_settings
+    from greenroom.governance.compliance import REGULATIONS, check_compliance
+
+    report = check_compliance(get_settings(), dataset, regulation or REGULATIONS)
+    if json_out:
+        print_json(report.as_dict())
+    else:
+        regs = " and ".join(report.regulations)
+        typer.echo(
+            f"{regs}: {len(report.tables)} tables, {len(report.pii)} personal-data columns, "
+            f"{len(report.findings)} finding(s)"
+        )
+        if report.findings:
+            print_rows(
+                ["rule", "where", "what", "fix"],
+                [
+                    [f.rule, f.table + (f".{f.column}" if f.column else ""), f.message, f.fix]
+                    for f in report.findings
+                ],
+            )
+    if not report.compliant:
+        raise typer.Exit(1)
+
+
 def _condition(condition: Mapping[ConditionOperator, Mapping[str, str | list[str]]]) -> str:
     return "; ".join(f"{op} {k}={v}" for op, kv in condition.items() for k, v in kv.items())
 
@@ -225,3 +269,11 @@ def _restricts(grant: object) -> str:
         masks = {**grant.masks, **grant.tag_masks}
         parts.append("masks " + ",".join(f"{k}:{v}" for k, v in masks.items()))
     return "; ".join(parts)
+
+
+from greenroom.cli.governance_erasure import erase, retention_apply  # noqa: E402
+
+app.command("erase")(erase)
+retention_app = typer.Typer(help="Retention per zone and table.", no_args_is_help=True)
+retention_app.command("apply")(retention_apply)
+app.add_typer(retention_app, name="retention")

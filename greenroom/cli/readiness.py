@@ -18,15 +18,18 @@ def readiness(
     json_out: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Score every feed and silver/gold table on completeness, validity, uniqueness,
-    consistency, timeliness, documentation and lineage (docs/readiness.md)."""
+    consistency, timeliness, documentation, lineage and personal data (docs/readiness.md)."""
     from greenroom.cli._output import print_json
+    from greenroom.compose import personal_data_scorer
     from greenroom.governance.session import governed_session
     from greenroom.lake import Lakehouse
     from greenroom.quality.readiness import readiness_report
 
     lake = Lakehouse.open()
     with governed_session(lake) as reader:
-        report = readiness_report(lake, reader)
+        report = readiness_report(
+            lake, reader, personal_data=personal_data_scorer(lake, lake.settings)
+        )
     if json_out:
         print_json(report.to_dict())
         return
@@ -48,7 +51,8 @@ def _print(report: ReadinessReport) -> None:
         optional=("personal data", "documented"),
     )
     typer.echo(
-        "personal data: governance not yet enabled; --json has the evidence behind every score"
+        "personal data: the share of a table's pii-tagged columns no role without clearance "
+        "reads unmasked; --json has the evidence behind every score"
     )
     if report.cluster is not None:
         _print_cluster(report.cluster)

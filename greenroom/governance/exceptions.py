@@ -169,3 +169,31 @@ class GrantNotFoundError(UserError):
         super().__init__(
             f"no statement or grant `{sid}`; list them with `greenroom governance policies`"
         )
+
+
+class UnknownCustomerError(UserError):
+    """`governance erase` was given an id no table, raw file or quarantine row knows."""
+
+    code = "customer_not_found"
+
+    def __init__(self, customer: str) -> None:
+        self.customer = customer
+        super().__init__(
+            f"no customer `{customer}` in silver.customers, silver.entity_xref or the CRM feed; "
+            "give a golden id (`cus_…`, from silver.customers) or a source id (`CRM-…`), e.g. "
+            '`greenroom query "SELECT customer_id, email FROM silver.customers LIMIT 5"`'
+        )
+
+
+class ErasureIncompleteError(TerminalError):
+    """An erasure step failed part way; running the same erasure again finishes it."""
+
+    code = "erasure_incomplete"
+
+    def __init__(self, step: str, reason: str) -> None:
+        self.step = step
+        self.reason = reason
+        super().__init__(
+            f"the erasure stopped at `{step}` ({reason}); nothing was recorded as erased: "
+            "fix the cause and run `greenroom governance erase` again (it is idempotent)"
+        )

@@ -29,6 +29,7 @@ from greenroom.governance.tokens import IssuedToken, TokenInfo, token_store
 
 if TYPE_CHECKING:
     from greenroom.config import Settings
+    from greenroom.governance.compliance import ComplianceReport
     from greenroom.lake import Lakehouse
 
 PERMISSIONS = {"SELECT": "lake:Select", "ALL": "lake:*"}
@@ -262,6 +263,17 @@ class DataGovernanceService:
         loaded = self.store.load()
         self.store.record(self.lake, loaded, by=by, change="observed")
         return loaded
+
+    # ---- compliance ---------------------------------------------------------------------
+
+    def check_compliance(
+        self, dataset: str | None, regulations: Sequence[str] = ("GDPR", "CCPA")
+    ) -> ComplianceReport:
+        """The seed's `check_compliance(dataset, regulations)`: see
+        :func:`greenroom.governance.compliance.check_compliance`."""
+        from greenroom.governance.compliance import check_compliance
+
+        return check_compliance(self.settings, dataset, regulations, lake=self.lake)
 
     # ---- audit --------------------------------------------------------------------------
 

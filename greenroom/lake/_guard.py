@@ -5,7 +5,7 @@ tree that will run: no second parser whose reading of comments, quoting or casin
 differ. Every table reference must be a lake table (``ns.name``, no catalog), a CTE of
 the query or a relation the caller registered; table functions other than ``range``,
 ``generate_series`` and ``unnest`` are refused (``read_parquet``, ``glob``, ``query``,
-``duckdb_tables`` …), and so are functions that read settings or the catalog, time
+``duckdb_tables`` …), and so are functions that read settings, statistics or the catalog, time
 travel (``AT (VERSION => …)``) and anything that is not one plain SELECT.
 """
 
@@ -26,6 +26,10 @@ _FUNCTIONS = frozenset(
     {
         "current_setting",
         "getvariable",
+        "stats",  # the column's statistics: min/max of rows a row filter keeps out
+        "col_description",  # these three read the catalog (duckdb_columns, …)
+        "obj_description",
+        "shobj_description",
         "query",
         "query_table",
         "read_text",

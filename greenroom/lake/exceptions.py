@@ -92,6 +92,22 @@ class LakeUnavailableError(TransientError):
     code = "lake_unavailable"
 
 
+class LakeFilesMissingError(TerminalError):
+    """A file the catalog points at is gone: the warehouse was moved, copied without its
+    catalog, or files were deleted behind the catalog's back."""
+
+    code = "lake_files_missing"
+
+    def __init__(self, table: str, path: str) -> None:
+        self.table = table
+        self.path = path
+        super().__init__(
+            f"table `{table}`: its file `{path}` is missing; the warehouse was moved or files "
+            "were deleted outside greenroom. Restore the warehouse folder, or rebuild the lake "
+            "with `greenroom demo` (a home copied elsewhere still points at the original's files)"
+        )
+
+
 class ColumnNotFoundError(UserError):
     """A column named by the caller is not in the table."""
 
@@ -136,3 +152,35 @@ class QueryFailedError(TerminalError):
     """A valid query failed while running (out of memory, unreadable data file)."""
 
     code = "query_failed"
+
+
+class ForeignTableError(ConfigError):
+    """A table's files live outside this home's warehouse (a copied home still points at
+    the original's files): rewriting or deleting them would change another home."""
+
+    code = "table_outside_warehouse"
+
+    def __init__(self, name: str, location: str, warehouse: str) -> None:
+        self.name = name
+        self.location = location
+        self.warehouse = warehouse
+        super().__init__(
+            f"table `{name}` lives at `{location}`, outside this home's warehouse `{warehouse}` "
+            "(a copied home shares the original's files); nothing was changed: work on the "
+            "home that owns it, or rebuild this one with `greenroom demo`"
+        )
+
+
+class InvalidTagError(UserError):
+    """A column tag key or value holds characters the property format cannot carry."""
+
+    code = "tag_invalid"
+
+    def __init__(self, table: str, column: str, text: str) -> None:
+        self.table = table
+        self.column = column
+        self.text = text
+        super().__init__(
+            f"tag text `{text}` for `{table}.{column}` may hold only letters, digits and "
+            "`_ . : * + / -` (no `,` or `=`); rename the tag"
+        )

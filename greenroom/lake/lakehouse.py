@@ -6,6 +6,7 @@ one atomic Iceberg commit (see `_writes`); reads come back as Arrow.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
@@ -30,10 +31,20 @@ from greenroom.lake._conform import iceberg_compatible_schema
 from greenroom.lake._filters import parse_filter
 from greenroom.lake._names import NAMESPACES, split_name
 from greenroom.lake._partitions import add_partition_fields
-from greenroom.lake._snapshots import expire, resolve_snapshot, snapshot_infos, table_info
+from greenroom.lake._purge import Purge, Removal, RowMask, purge_history, remove_rows
+from greenroom.lake._snapshots import (
+    _dt_to_ms,
+    expire,
+    resolve_snapshot,
+    snapshot_infos,
+    table_info,
+)
+from greenroom.lake._tags import TAG_PROPERTY as TAG_PROPERTY
 from greenroom.lake.catalogs import open_catalog
 from greenroom.lake.exceptions import (
     ColumnNotFoundError,
+    ForeignTableError,
+    LakeFilesMissingError,
     LakeUnavailableError,
     TableNotFoundError,
 )
@@ -43,8 +54,6 @@ from greenroom.lake.records import SnapshotInfo, TableInfo
 if TYPE_CHECKING:
     from greenroom.lake.governor import Governor
     from greenroom.lake.session import Session
-
-TAG_PROPERTY = "greenroom.tags."
 
 T = TypeVar("T")
 
@@ -220,7 +229,25 @@ class Lakehouse:
     def column_tags(self, name: str) -> dict[str, dict[str, str]]:
         """Column → tags (``{"pii": "email"}``) kept in the table's properties as
         ``greenroom.tags.<column> = key=value[,key=value]``."""
-        return tags_in(self.load_table(name).properties)
+        from greenroom.lake._tags import parse_tags
+
+        return parse_tags(self.load_table(name).properties)
+
+    def set_column_tags(self, name: str, tags: Mapping[str, Mapping[str, str]]) -> bool:
+        """Give each column of `tags` its tags (``{"email": {"pii": "email"}}``), merged over
+        the tags it has: one property commit, made only when one differs (True when it was).
+
+        Idempotent; a concurrent commit makes it retry on the new metadata. An unknown
+        column raises `ColumnNotFoundError`; a key or value with `,` or `=`, `InvalidTagError`;
+        a table of another home (a copied home), `ForeignTableError`.
+        """
+        from greenroom.lake._tags import apply_tags
+
+        def attempt() -> bool:
+            table = self._owned(name)  # the commit writes metadata beside the table's files
+            return _guard(name, lambda: apply_tags(table, name, tags))
+
+        return _writes.with_retries(name, True, attempt)
 
     def describe_columns(
         self, name: str, docs: Mapping[str, str], *, comment: str | None = None
@@ -355,6 +382,53 @@ class Lakehouse:
 
         return _writes.with_retries(name, True, attempt)
 
+    # ---- erasure ------------------------------------------------------------------------
+
+    def remove_rows(
+        self,
+        name: str,
+        mask: RowMask,
+        *,
+        prefilter: str | None = None,
+        properties: Mapping[str, str] | None = None,
+        dry_run: bool = False,
+    ) -> Removal:
+        """Drop the rows `mask` selects (reading only files `prefilter` may hold), rewriting
+        just the files that hold one, in one commit (see `_purge`); `dry_run` only counts them."""
+
+        def attempt() -> Removal:
+            table = self._owned(name)
+            expr = None if prefilter is None else parse_filter(prefilter, table.schema(), name)
+            return remove_rows(
+                table, mask, prefilter=expr, properties=dict(properties or {}), dry_run=dry_run
+            )
+
+        return _writes.with_retries(name, True, attempt)
+
+    def purge_history(self, name: str, *, older_than: datetime | None = None) -> Purge:
+        """Expire every snapshot of `name` but the current one (or those older than
+        `older_than`, tags and branches kept) and delete the files only they reached (data,
+        manifests, old metadata): no expired version stays on disk."""
+        cutoff = None if older_than is None else _dt_to_ms(older_than)
+
+        def attempt() -> Purge:
+            return purge_history(self._owned(name), older_than_ms=cutoff)
+
+        return _writes.with_retries(name, True, attempt)
+
+    def check_owned(self, name: str) -> None:
+        """Raise `ForeignTableError` unless `name` keeps its files in this home's warehouse."""
+        self._owned(name)
+
+    def _owned(self, name: str) -> Table:
+        """`name`, checked to keep its files in this home's warehouse (a home copied with
+        `cp -a` keeps the original's absolute paths: never delete files of another home)."""
+        table = self.load_table(name)
+        root = self.settings.warehouse.rstrip("/") + "/"
+        if not (table.metadata.location.rstrip("/") + "/").startswith(root):
+            raise ForeignTableError(name, table.metadata.location, self.settings.warehouse)
+        return table
+
     # ---- SQL ----------------------------------------------------------------------------
 
     def session(self, governor: Governor | None = None) -> Session:
@@ -369,16 +443,6 @@ class Lakehouse:
         return Session(self, governor)
 
 
-def tags_in(properties: Mapping[str, str]) -> dict[str, dict[str, str]]:
-    """Column → tags, from a table's properties (see `Lakehouse.column_tags`)."""
-    tags: dict[str, dict[str, str]] = {}
-    for key, value in properties.items():
-        if key.startswith(TAG_PROPERTY):
-            pairs = (item.partition("=") for item in value.split(",") if "=" in item)
-            tags[key[len(TAG_PROPERTY) :]] = {k.strip(): v.strip() for k, _, v in pairs}
-    return tags
-
-
 def _guard(what: str, call: Callable[[], T]) -> T:
     """Run a catalog call, turning a locked/unreachable catalog into `LakeUnavailableError`."""
     try:
@@ -388,3 +452,13 @@ def _guard(what: str, call: Callable[[], T]) -> T:
         raise LakeUnavailableError(
             f"the lake catalog is unavailable while using `{what}` ({detail}); retry shortly"
         ) from None
+    except FileNotFoundError as exc:
+        raise LakeFilesMissingError(what, _missing_path(exc)) from None
+
+
+def _missing_path(exc: FileNotFoundError) -> str:
+    """The path pyarrow's message quotes (it sets no `filename`), else the message."""
+    if exc.filename:
+        return str(exc.filename)
+    quoted = re.search(r"'([^']+)'", str(exc))
+    return quoted.group(1) if quoted else str(exc)

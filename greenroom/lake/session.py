@@ -196,10 +196,10 @@ class Session:
         table = self._lake.load_table(name)  # TableNotFoundError for an unknown table
         shape = None
         if self._governor is not None:
-            from greenroom.lake.lakehouse import tags_in
+            from greenroom.lake._tags import parse_tags
 
             columns_ = [f.name for f in table.schema().fields]
-            shape = self._governor.view(name, columns_, tags_in(table.properties))
+            shape = self._governor.view(name, columns_, parse_tags(table.properties))
             self._shapes[name] = shape
             for dependency in shape.depends:  # a row filter that reads another table
                 if dependency in _planning or dependency == name:

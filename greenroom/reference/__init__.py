@@ -1,4 +1,5 @@
-"""Reference data shipped with greenroom: countries, cities with time zones, exchange rates.
+"""Reference data shipped with greenroom: countries, cities with time zones, exchange rates,
+and common given names and surnames (`person_names()`, the PII scanner's reference).
 
 Small, versioned CSV files read as Arrow tables. The pipeline joins against them to put
 countries onto ISO codes, local times into UTC and local amounts into USD.
@@ -21,5 +22,15 @@ def load(name: str) -> pa.Table:
     if name not in NAMES:
         raise KeyError(f"unknown reference table `{name}`; known: {', '.join(NAMES)}")
     path = resources.files(__package__).joinpath(f"{name}.csv")
+    with resources.as_file(path) as file:
+        return pacsv.read_csv(file)
+
+
+@cache
+def person_names() -> pa.Table:
+    """`kind` (`given` or `surname`), `name` (lower case, no accents): common given names
+    and surnames across the world's larger languages, written from public name-frequency
+    lists (not from the synthetic world). Not a pipeline reference table (not in NAMES)."""
+    path = resources.files(__package__).joinpath("person_names.csv")
     with resources.as_file(path) as file:
         return pacsv.read_csv(file)

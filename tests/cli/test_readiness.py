@@ -29,7 +29,9 @@ def test_readiness_json_and_table(messy_world: BuiltWorld, monkeypatch: pytest.M
     text = CliRunner().invoke(app, ["readiness"])
     assert text.exit_code == 0, text.output
     assert "box_office_sales" in text.stdout and "silver.ticket_sales" in text.stdout
-    assert "governance not yet enabled" in text.stdout
+    assert "personal data: the share of a table's pii-tagged columns" in text.stdout
+    personal = out["tables"][0]["dimensions"]["personal_data"]
+    assert personal["score"] is None and "greenroom governance scan --tag" in personal["note"]
 
 
 def test_readiness_on_an_empty_lake_is_one_line(

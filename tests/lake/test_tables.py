@@ -171,6 +171,19 @@ def test_scan_with_where_and_columns(sales_lake: Lakehouse) -> None:
     assert sorted(out["sale_id"].to_pylist()) == sorted(expected["sale_id"].to_pylist())
 
 
+def test_a_missing_metadata_file_is_a_clear_error_not_a_traceback(sales_lake: Lakehouse) -> None:
+    from pathlib import Path
+
+    from greenroom.lake.exceptions import LakeFilesMissingError
+
+    location = sales_lake.load_table(T).metadata_location
+    Path(location.removeprefix("file://")).unlink()
+    with pytest.raises(LakeFilesMissingError) as err:
+        sales_lake.read(T)
+    assert err.value.code == "lake_files_missing" and err.value.path.endswith(".metadata.json")
+    assert "rebuild the lake with `greenroom demo`" in str(err.value)
+
+
 def test_scan_errors_are_user_errors(sales_lake: Lakehouse) -> None:
     with pytest.raises(
         TableNotFoundError, match=r"table `silver\.nope` does not exist; `greenroom lake tables`"

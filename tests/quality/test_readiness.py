@@ -22,7 +22,11 @@ from greenroom.quality.readiness import (
     merged_cluster,
     readiness_report,
 )
-from greenroom.quality.readiness.dimensions import LINEAGE_COLUMNS, documentation
+from greenroom.quality.readiness.dimensions import (
+    LINEAGE_COLUMNS,
+    PERSONAL_DATA_NOTE,
+    documentation,
+)
 from tests.conftest import BuiltWorld
 
 Messy = tuple[Lakehouse, GovernedSession, ReadinessReport]
@@ -56,7 +60,7 @@ def test_every_feed_and_refined_table_has_every_dimension(messy: Messy) -> None:
         for d in t.dimensions:
             assert d.score is None or 0.0 <= d.score <= 1.0, (t.table, d)
         personal = t.dimension("personal_data")
-        assert personal.score is None and personal.note == "governance not yet enabled"
+        assert personal.score is None and personal.note == PERSONAL_DATA_NOTE  # no scorer given
         scores = [d.score for d in t.dimensions if d.score is not None]
         assert t.overall == pytest.approx(sum(scores) / len(scores))
     out = report.to_dict()

@@ -8,7 +8,9 @@ Grants restrict; every grant that names the principal and the table applies:
   for ``IN (…)``); several filters are ANDed; a filter naming a missing attribute passes
   no rows;
 - masks: by column name or by tag; when several apply, the strongest wins
-  (null > redact > keyed_hash > partial).
+  (null > redact > keyed_hash > partial). A column a grant masks by name is not hidden by
+  that grant's own ``exclude_tags``: "hide personal data, but keep customer ids as
+  pseudonyms" is one grant.
 
 :class:`PolicyGovernor` implements the lake's :class:`~greenroom.lake.governor.Governor`:
 the session plans every table it reads through :meth:`PolicyGovernor.view`.
@@ -225,7 +227,7 @@ def _hidden_by(grant: Grant, column: str, tags: Mapping[str, str]) -> str | None
     if name in {c.lower() for c in grant.columns.exclude}:
         return "excluded by name"
     tagged = _tag_matches(grant.exclude_tags, tags)
-    if tagged is not None:
+    if tagged is not None and name not in {c.lower() for c in grant.masks}:
         return f"tagged `{tagged}`"
     if grant.include_tags and _tag_matches(grant.include_tags, tags) is None:
         return "does not carry a granted tag"

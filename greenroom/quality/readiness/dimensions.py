@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 from greenroom.quality.monitor.specs import table_policy
 from greenroom.quality.readiness.evidence import LakeEvidence
 from greenroom.quality.readiness.records import Dimension
 
-GOVERNANCE_NOTE = "governance not yet enabled"
+PERSONAL_DATA_NOTE = "not checked: no personal-data scorer was given"
+
+PersonalDataScorer = Callable[[str], Dimension]
+"""A table's `personal_data` dimension (the governance layer supplies one; see
+`greenroom.compose.personal_data_scorer`)."""
 
 
 def mean(values: Sequence[float | None]) -> float | None:
@@ -69,8 +73,9 @@ def lineage(
     return Dimension("lineage", share(len(hit), len(columns)), evidence)
 
 
-def personal_data() -> Dimension:
-    return Dimension("personal_data", None, {}, GOVERNANCE_NOTE)
+def personal_data(_table: str) -> Dimension:
+    """Without a scorer the dimension is not measured (library callers and tests)."""
+    return Dimension("personal_data", None, {}, PERSONAL_DATA_NOTE)
 
 
 LINEAGE_COLUMNS = frozenset({"_source", "_batch_id", "_ingested_at", "_warnings", "_record_hash"})

@@ -21,6 +21,7 @@ def score_feed(
     contract: Contract,
     columns: Sequence[str],
     docs: Mapping[str, str],
+    personal_data: dim.PersonalDataScorer = dim.personal_data,
 ) -> TableReadiness:
     feed, table = contract.feed, f"bronze.{contract.feed}"
     own = dim.user_columns(columns)
@@ -43,7 +44,7 @@ def score_feed(
                 "downstream",
                 raw_batches=int(ev.batches.get(feed, {}).get("batches", 0)),
             ),
-            dim.personal_data(),
+            personal_data(table),
         ),
     )
 

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, TypeVar
 from greenroom.quality.contract import load_contract
 from greenroom.quality.exceptions import ContractError
 from greenroom.quality.readiness.cluster import merged_cluster
+from greenroom.quality.readiness.dimensions import PersonalDataScorer
+from greenroom.quality.readiness.dimensions import personal_data as no_personal_data_scorer
 from greenroom.quality.readiness.evidence import LakeEvidence, gather
 from greenroom.quality.readiness.exceptions import LakeEmptyError, ReadinessError
 from greenroom.quality.readiness.feeds import score_feed
@@ -24,21 +26,33 @@ DOC_KEY = b"doc"
 JOURNEY_TABLES = ("silver.ticket_sales", "silver.concerts", "gold.sales_daily")
 
 
-def readiness_report(lake: Lakehouse, reader: Reader, *, stories: bool = True) -> ReadinessReport:
+def readiness_report(
+    lake: Lakehouse,
+    reader: Reader,
+    *,
+    stories: bool = True,
+    personal_data: PersonalDataScorer = no_personal_data_scorer,
+) -> ReadinessReport:
     """Score every feed with a contract and every silver and gold table; with `stories`,
-    add one merged entity-resolution cluster and one sale followed from raw to gold."""
+    add one merged entity-resolution cluster and one sale followed from raw to gold.
+    `personal_data` scores how each table's personal data is protected (the composition
+    root passes the governance layer's; without it that dimension is not measured)."""
     tables = {t.name: t.rows for t in lake.list_tables()}
     if "ops.ingestion_batches" not in tables:
         raise LakeEmptyError("ops.ingestion_batches")
     ev = gather(reader, tables)
-    feeds = [_feed(lake, reader, ev, name) for name in sorted(tables) if name.startswith("bronze.")]
+    feeds = [
+        _feed(lake, reader, ev, name, personal_data)
+        for name in sorted(tables)
+        if name.startswith("bronze.")
+    ]
     scored_feeds = [f for f in feeds if f is not None]
     changes = {
         f.feed or "": int(f.dimension("consistency").evidence.get("values_changed", 0))
         for f in scored_feeds
     }
     refined = [
-        score_table(ev, name, *_columns(lake, name), changes)
+        score_table(ev, name, *_columns(lake, name), changes, personal_data)
         for name in sorted(tables)
         if name.startswith(("silver.", "gold."))
     ]
@@ -56,12 +70,18 @@ def readiness_report(lake: Lakehouse, reader: Reader, *, stories: bool = True) -
     )
 
 
-def _feed(lake: Lakehouse, reader: Reader, ev: LakeEvidence, table: str) -> TableReadiness | None:
+def _feed(
+    lake: Lakehouse,
+    reader: Reader,
+    ev: LakeEvidence,
+    table: str,
+    personal_data: PersonalDataScorer,
+) -> TableReadiness | None:
     try:
         contract = load_contract(table.split(".", 1)[1])
     except ContractError:  # a bronze table without a contract is not a feed to score
         return None
-    return score_feed(reader, ev, contract, *_columns(lake, table))
+    return score_feed(reader, ev, contract, *_columns(lake, table), personal_data)
 
 
 def _columns(lake: Lakehouse, table: str) -> tuple[list[str], dict[str, str]]:

@@ -17,6 +17,7 @@ def score_table(
     columns: Sequence[str],
     docs: Mapping[str, str],
     feed_changes: Mapping[str, int],
+    personal_data: dim.PersonalDataScorer = dim.personal_data,
 ) -> TableReadiness:
     """`feed_changes`: per source feed, the values its normalisation changed."""
     layer: Literal["silver", "gold"] = "gold" if table.startswith("gold.") else "silver"
@@ -37,7 +38,7 @@ def score_table(
                 ev.lineage_targets.get(table, frozenset()) if ev.has("ops.lineage_edges") else None,
                 "upstream",
             ),
-            dim.personal_data(),
+            personal_data(table),
         ),
     )
 

@@ -111,6 +111,13 @@ async def lineage(
     summary="The data-readiness scorecard (as `greenroom readiness --json`)",
 )
 async def readiness(request: Request, state: StateDep, caller: OpsCaller) -> Response:
+    from greenroom.compose import personal_data_scorer
     from greenroom.quality.readiness import readiness_report
 
-    return await cached(request, state, caller, lambda r: readiness_report(state.lake, r).to_dict())
+    personal = personal_data_scorer(state.lake, state.lake.settings)
+    return await cached(
+        request,
+        state,
+        caller,
+        lambda r: readiness_report(state.lake, r, personal_data=personal).to_dict(),
+    )

@@ -35,9 +35,13 @@ def section(make: Callable[[], T]) -> tuple[T | None, str | None]:
 def scorecard(lake: Lakehouse, reader: Reader) -> dict[str, Any]:
     """The readiness scorecard, raw (each source feed) beside ready (silver and gold), and
     the story its evidence tells: what was caught, merged and fixed."""
+    from greenroom.compose import personal_data_scorer
     from greenroom.quality.readiness import DIMENSIONS, readiness_report
 
-    report, report_error = section(lambda: readiness_report(lake, reader, stories=False))
+    personal = personal_data_scorer(lake, lake.settings)
+    report, report_error = section(
+        lambda: readiness_report(lake, reader, stories=False, personal_data=personal)
+    )
     rows: list[list[str]] = []
     score_chart = None
     if report is not None:
