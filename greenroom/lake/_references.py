@@ -32,14 +32,20 @@ def find_references(query: str, duckdb_names: list[str]) -> QueryReferences:
     columns: set[str] = set()
     star = False
     for tree in trees:
+        row_names: set[str] = set()  # a table's alias or name, usable as a whole row
         for table in tree.find_all(exp.Table):
             name = _lake_name(table)
             if name is not None:
                 refs.tables.setdefault(name, []).append(table)
+            row_names.add((table.alias or table.name).lower())
         for column in tree.find_all(exp.Column):
             # Every part: `s.a` may be field `a` of struct column `s`, and in
             # `t.dates.start.localDate` the column is `dates` (catalog `t`, db `dates`).
             columns.update(part.name.lower() for part in column.parts)
+            # `SELECT c FROM t AS c` is the whole row of `t` as a struct: every column.
+            star = star or (not column.table and column.name.lower() in row_names)
+        for join in tree.find_all(exp.Join):  # `USING (a, b)` names columns as identifiers
+            columns.update(i.name.lower() for i in join.args.get("using") or [])
         # COUNT(*) needs no column; any other * may need them all
         star = star or any(not isinstance(s.parent, exp.Count) for s in tree.find_all(exp.Star))
         star = star or isinstance(tree, exp.Describe)

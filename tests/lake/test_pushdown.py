@@ -160,6 +160,15 @@ def test_struct_fields_through_an_alias_keep_their_column() -> None:
     assert refs.columns is not None and "dates" in refs.columns
 
 
+def test_join_using_columns_and_whole_rows_are_kept() -> None:
+    """Projection pruning must keep `USING (…)` columns (identifiers, not columns, to
+    sqlglot) and every column of a table whose alias is used as a row."""
+    using = find_references("SELECT count(*) FROM silver.a JOIN silver.b USING (concert_id)", [])
+    assert using.columns == {"concert_id"}
+    assert find_references("SELECT c FROM silver.customers AS c", []).columns is None
+    assert find_references("SELECT c.id FROM silver.customers AS c", []).columns == {"c", "id"}
+
+
 def test_references_fall_back_to_duckdb_names() -> None:
     refs = find_references(
         "EXPLAIN ANALYZE SELECT * FROM silver.t", ['"silver"."t" AS q', "gold.u"]

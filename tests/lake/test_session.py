@@ -68,6 +68,11 @@ def test_join_and_self_join(session: Session) -> None:
     assert pairs["n"][0].as_py() == 75 * 74 // 2
 
 
+def test_a_table_alias_as_a_row_gets_every_column(session: Session) -> None:
+    rows = session.sql(f"SELECT s FROM {T} AS s ORDER BY s.sale_id LIMIT 1").to_pylist()
+    assert set(rows[0]["s"]) == set(SALES_SCHEMA.names)
+
+
 def test_filter_pushdown_prunes_partition_files(session: Session) -> None:
     out = session.sql(
         "SELECT count(*) AS n FROM silver.sales WHERE event_date >= '2024-05-01' AND quantity > 0"
