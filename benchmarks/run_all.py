@@ -24,6 +24,7 @@ BENCHMARKS: list[tuple[str, list[str]]] = [
     ("bench_stream.py", []),
     ("bench_chat.py", [s for s in SCALES if s in ("tiny", "demo", "sf1")]),
     ("bench_web.py", [s for s in SCALES if s in ("tiny", "demo", "sf1")]),
+    ("bench_governance.py", [s for s in SCALES if s in ("tiny", "demo", "sf1")]),
 ]
 
 

@@ -2,7 +2,8 @@
 
 The CLI, the web app and the demo build their assistant and the listeners of a pipeline
 run here, and take the live stream's events from the synthetic world here, so no layer
-imports another to wire it.
+imports another to wire it. The assistant's turns and a pipeline run's end are wired to
+the audit here too (`chat_auditor`, `audit_listener`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from greenroom.governance.principals import ADMIN, Principal
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from greenroom.agent.chat import ConcertAIChatbot
+    from greenroom.agent.chat import ChatResponse, ConcertAIChatbot, TurnListener
     from greenroom.agent.memory import MemoryBackend
     from greenroom.config import Settings
     from greenroom.governance.session import GovernedSession
@@ -59,21 +60,56 @@ def build_assistant(
         memory=store,
         provider=build_provider(settings.model),
         actor_id=principal.name,
+        on_turn=chat_auditor(settings, principal),
     )
     return bot, session
+
+
+def chat_auditor(settings: Settings, principal: Principal) -> TurnListener:
+    """Appends a ``chat`` audit record for every question the assistant answers (an answer,
+    a clarification, a refusal or an error): the session, the question's SHA-256 and its
+    first 200 characters, the kind of answer and the SQL's SHA-256. It runs before the
+    answer is returned: if the record cannot be written, the question gets no answer
+    (`AuditUnavailableError`)."""
+    import hashlib
+
+    from greenroom.governance.audit import AuditLog
+
+    audit = AuditLog(settings.home)
+
+    def record(question: str, response: ChatResponse) -> None:
+        detail: dict[str, object] = {
+            "session_id": response.session_id,
+            "question_sha256": hashlib.sha256(question.encode()).hexdigest(),
+            "question": question[:200],
+            "kind": response.kind,
+        }
+        if response.sql:
+            detail["sql_sha256"] = hashlib.sha256(response.sql.encode()).hexdigest()
+        audit.append(principal.name, "chat", f"chat:{response.session_id}", detail)
+
+    return record
+
+
+def audit_listener(lake: Lakehouse) -> RunListener:
+    """Copies the audit log's new records into ``ops.audit`` when a pipeline run ends."""
+    from greenroom.governance.audit_table import AuditSyncListener
+
+    return AuditSyncListener(lake)
 
 
 def pipeline_listeners(lake: Lakehouse, settings: Settings) -> list[RunListener]:
     """The listeners `greenroom pipeline run` and the demo attach to a run: the lineage
     recorder (`greenroom.governance.lineage`) and the quality monitor
     (`greenroom.quality.monitor`). Both act once the run is over, and only when a job ran:
-    a run that found everything up to date changed nothing to trace or measure.
+    a run that found everything up to date changed nothing to trace or measure. The audit
+    sync then copies new audit records into ``ops.audit`` (every run).
     `run_pipeline` itself takes no listeners unless given, so library callers and tests
     choose."""
     from greenroom.governance.lineage import LineageListener
     from greenroom.quality.monitor.listener import QualityMonitor
 
-    return [LineageListener(lake, settings), QualityMonitor(lake)]
+    return [LineageListener(lake, settings), QualityMonitor(lake), audit_listener(lake)]
 
 
 def latest_world(settings: Settings) -> Path:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,3 +85,33 @@ def demo_world(tmp_path_factory: pytest.TempPathFactory) -> BuiltWorld:
     result = run_demo(lake, settings, "demo", seed=7)
     assert result.pipeline.ok, result.pipeline.message
     return BuiltWorld(settings, result.world)
+
+
+@contextmanager
+def audit_unwritable(home: Path) -> Iterator[None]:
+    """The home's audit log cannot be written while inside: its folder is read-only, or —
+    for root, who writes through file modes — the log's path is a folder."""
+    folder = home / "audit"
+    folder.mkdir(parents=True, exist_ok=True)
+    log = folder / "audit.log"
+    if os.geteuid() != 0:
+        folder.chmod(0o500)
+        if log.exists():
+            log.chmod(0o400)
+        try:
+            yield
+        finally:
+            folder.chmod(0o700)
+            if log.exists():
+                log.chmod(0o600)
+        return
+    aside = folder / "audit.log.aside"
+    if log.exists():
+        log.rename(aside)
+    log.mkdir()
+    try:
+        yield
+    finally:
+        log.rmdir()
+        if aside.exists():
+            aside.rename(log)

@@ -16,12 +16,15 @@ from greenroom.quality.monitor import QualityMonitor
 from tests.conftest import BuiltWorld
 
 
-def test_a_pipeline_run_gets_the_lineage_recorder_and_the_quality_monitor(
+def test_a_pipeline_run_gets_the_lineage_recorder_the_quality_monitor_and_the_audit_sync(
     lake: Lakehouse, lake_settings: Settings
 ) -> None:
-    lineage, quality = pipeline_listeners(lake, lake_settings)
+    from greenroom.governance.audit_table import AuditSyncListener
+
+    lineage, quality, audit = pipeline_listeners(lake, lake_settings)
     assert isinstance(lineage, LineageListener)
     assert isinstance(quality, QualityMonitor)
+    assert isinstance(audit, AuditSyncListener)
 
 
 def test_the_newest_world_in_the_landing_zone_is_the_latest(lake_settings: Settings) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
     from greenroom.semantic import SemanticResult
 
 Kind = Literal["answer", "clarification", "refusal", "error"]
+TurnListener = Callable[[str, "ChatResponse"], None]
+"""Called with each question and the response about to be returned."""
 
 
 class ResultTable(BaseModel):
@@ -62,8 +65,12 @@ class ConcertAIChatbot:
         memory: MemoryBackend | None = None,
         provider: ModelProvider | None = None,
         actor_id: str = "admin",
+        on_turn: TurnListener | None = None,
     ) -> None:
         self.tool = tool
+        self.on_turn = on_turn
+        """Told of every turn before its answer is returned (the composition root wires the
+        audit here); if it raises, the question gets no answer."""
         self.lexicon = lexicon
         self.memory = memory
         self.provider = provider
@@ -85,6 +92,8 @@ class ConcertAIChatbot:
         context, memory_ok = self._recall(session)
         turn = self._plan(query, context)
         response, remembered = self._respond(turn, session)
+        if self.on_turn is not None:
+            self.on_turn(query, response)
         if not memory_ok:
             response.answer += (
                 " (I could not reach the conversation memory, so I answered this on its own.)"

@@ -29,9 +29,9 @@ def create(
     """Create a token; its secret is printed once (only a digest is stored)."""
     from greenroom.cli._output import print_json
     from greenroom.config import get_settings
-    from greenroom.governance.tokens import token_store
+    from greenroom.governance.service import DataGovernanceService
 
-    issued = token_store(get_settings()).create(principal.strip(), role)
+    issued = DataGovernanceService(get_settings()).create_token(principal.strip(), role)
     role = issued.info.role
     if json_out:
         print_json({"token_id": issued.info.token_id, "principal": principal, "role": role,
@@ -68,9 +68,9 @@ def list_(
 def revoke(token_id: Annotated[str, typer.Argument(help="The id from `token list`.")]) -> None:
     """Revoke a token: API calls and browser sign-ins with it stop at once."""
     from greenroom.config import get_settings
-    from greenroom.governance.tokens import token_store
+    from greenroom.governance.service import DataGovernanceService
 
-    info = token_store(get_settings()).revoke(token_id)
+    info = DataGovernanceService(get_settings()).revoke_token(token_id)
     typer.echo(
         f"revoked {info.token_id} (`{info.principal}`, role {info.role}) at {info.revoked_at}"
     )

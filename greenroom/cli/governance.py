@@ -60,10 +60,7 @@ def principals_add(
     """Register a principal, or replace its role and attributes (its tokens follow)."""
     service = _service()
     attributes = _pairs(attr or [], "attribute")
-    principal, new = service.tokens.add_principal(name.strip(), role, attributes)
-    service.audit.append(
-        "admin", "grant", f"principal:{principal.name}", {"role": role, "attributes": attributes}
-    )
+    principal, new = service.add_principal(name.strip(), role, attributes)
     shown = ", ".join(f"{k}={v}" for k, v in attributes.items()) or "no attributes"
     typer.echo(f"{'added' if new else 'updated'} `{principal.name}` (role {role}; {shown})")
 
@@ -93,8 +90,7 @@ def principals_list(json_out: JsonFlag = False) -> None:
 def principals_remove(name: Annotated[str, typer.Argument(help="The principal's name.")]) -> None:
     """Forget a principal and revoke its tokens."""
     service = _service()
-    revoked = service.tokens.remove_principal(name.strip())
-    service.audit.append("admin", "revoke", f"principal:{name.strip()}", {"tokens": revoked})
+    revoked = service.remove_principal(name.strip())
     typer.echo(f"removed `{name.strip()}`; {revoked} token(s) revoked")
 
 

@@ -103,6 +103,22 @@ class AuditUnavailableError(TerminalError):
         )
 
 
+class AuditChainError(TerminalError):
+    """The audit log does not continue the chain ``ops.audit`` holds: it was edited."""
+
+    code = "audit_chain_broken"
+    category = "audit"
+
+    def __init__(self, path: Path, seq: int, reason: str) -> None:
+        self.path = str(path)
+        self.seq = seq
+        self.reason = reason
+        super().__init__(
+            f"the audit log `{path}` cannot be copied to `ops.audit` at record seq {seq} "
+            f"({reason}); run `greenroom audit verify` to find the first bad record"
+        )
+
+
 class TableAccessDeniedError(AuthError):
     """The policy does not let the principal read a table (explicit or default deny)."""
 

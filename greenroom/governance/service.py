@@ -2,24 +2,30 @@
 
 Every change to the policy goes through here, so each is validated, written atomically,
 recorded in ``ops.policy_versions`` and audited (``grant`` / ``revoke``), whichever surface
-asked (the CLI today; the API and MCP later).
+asked (the CLI today; the API and MCP later). Changes to principals and tokens are audited
+here the same way (``grant`` when access is given or changed, ``revoke`` when taken).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from greenroom.errors import UserError
 from greenroom.governance.audit import Action, AuditLog, AuditRecord
-from greenroom.governance.exceptions import GrantNotFoundError, PrincipalNotFoundError
+from greenroom.governance.exceptions import (
+    AuditUnavailableError,
+    GrantNotFoundError,
+    PrincipalNotFoundError,
+)
 from greenroom.governance.policy.decide import decide
 from greenroom.governance.policy.govern import Explanation, PolicyGovernor
 from greenroom.governance.policy.model import ColumnSpec, Grant, MaskKind, PolicyDocument, Statement
 from greenroom.governance.policy.store import LoadedPolicy, PolicyStore
 from greenroom.governance.principals import ADMIN, Principal
-from greenroom.governance.tokens import token_store
+from greenroom.governance.roles import check_role
+from greenroom.governance.tokens import IssuedToken, TokenInfo, token_store
 
 if TYPE_CHECKING:
     from greenroom.config import Settings
@@ -76,6 +82,67 @@ class DataGovernanceService:
             known = (ADMIN.name, *(p.name for p in self.tokens.principals()))
             raise PrincipalNotFoundError(name, known)
         return found
+
+    def add_principal(
+        self,
+        name: str,
+        role: str,
+        attributes: Mapping[str, str] | None = None,
+        *,
+        by: str = ADMIN.name,
+    ) -> tuple[Principal, bool]:
+        """Register `name` (or replace its role and attributes); audited as ``grant``
+        before the change is made. The principal, and whether it is new."""
+        check_role(role)
+        attrs = dict(attributes or {})
+        before = self.tokens.principal(name)
+        self.audit.append(
+            by,
+            "grant",
+            f"principal:{name}",
+            {
+                "change": "principal added" if before is None else "principal changed",
+                "role": role,
+                "attributes": attrs,
+                "before": None if before is None else _principal_detail(before),
+            },
+        )
+        return self.tokens.add_principal(name, role, attrs)
+
+    def remove_principal(self, name: str, *, by: str = ADMIN.name) -> int:
+        """Forget `name` and revoke its tokens (audited as ``revoke`` first); how many
+        tokens were revoked."""
+        before = self.principal(name)
+        self.audit.append(
+            by,
+            "revoke",
+            f"principal:{name}",
+            {"change": "principal removed", "before": _principal_detail(before)},
+        )
+        return self.tokens.remove_principal(name)
+
+    # ---- tokens -------------------------------------------------------------------------
+
+    def create_token(
+        self, principal: str, role: str | None = None, *, by: str = ADMIN.name
+    ) -> IssuedToken:
+        """A new token for `principal` (audited as ``grant``, its id and role, never its
+        secret). The record follows the token's creation, since its id is random; if it
+        cannot be written the token is revoked again and the error raised."""
+        issued = self.tokens.create(principal, role)
+        detail = {"change": "token created", "token_id": issued.info.token_id,
+                  "role": issued.info.role}  # fmt: skip
+        try:
+            self.audit.append(by, "grant", f"token:{issued.info.token_id}", detail)
+        except AuditUnavailableError:
+            self.tokens.revoke(issued.info.token_id)
+            raise
+        return issued
+
+    def revoke_token(self, token_id: str, *, by: str = ADMIN.name) -> TokenInfo:
+        """Revoke a token (audited as ``revoke`` first)."""
+        self.audit.append(by, "revoke", f"token:{token_id}", {"change": "token revoked"})
+        return self.tokens.revoke(token_id)
 
     # ---- grants -------------------------------------------------------------------------
 
@@ -243,6 +310,10 @@ class DataGovernanceService:
 
             raise TableNotFoundError(name)
         return name
+
+
+def _principal_detail(principal: Principal) -> dict[str, object]:
+    return {"roles": list(principal.roles), "attributes": dict(principal.attributes)}
 
 
 def _action(permission: str) -> str:

@@ -9,16 +9,23 @@ the API, the dashboard, the chat) reads the lake. For any principal but ``system
    row filters apply before the query sees a row;
 2. refuses SQL that could reach around the views (file and catalog functions, other
    databases, settings, statements other than SELECT);
-3. appends one audit record per query — ``query`` with the tables, the decisions and the
-   policy version, or ``access_denied`` with the reason — before the rows are returned.
-   If the record cannot be written the query fails (`AuditUnavailableError`).
+3. appends one audit record per query — ``query`` with the tables, the decisions
+   (allowed or not, and the statement that decided) and the policy version, or
+   ``access_denied`` with the reason — before the rows are returned. A query that fails
+   for any other reason is recorded too (``query`` with the error). If the record cannot
+   be written the query fails (`AuditUnavailableError`). No setting turns this off.
 
 The ``system`` principal (the pipeline, platform jobs) gets the lake's plain session.
+
+A query that names ``ops.audit`` first copies the log's new records into that table
+(:func:`~greenroom.governance.audit_table.sync_audit_table`), for any principal, so SQL over
+the audit sees every record written until then.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +40,7 @@ if TYPE_CHECKING:
 
     from greenroom.lake import Lakehouse, Session
 
+_AUDIT_TABLE = re.compile(r'\bops\s*\.\s*"?audit"?(?![A-Za-z0-9_])', re.IGNORECASE)
 _QUERY_TEXT = 2000
 """Characters of a query kept in its audit record (its SHA-256 is always kept)."""
 
@@ -90,6 +98,10 @@ class GovernedSession:
         return self._governor
 
     def sql(self, query: str, params: Sequence[object] | None = None) -> pa.Table:
+        if _AUDIT_TABLE.search(query):
+            from greenroom.governance.audit_table import sync_audit_table
+
+            sync_audit_table(self._lake, self._audit)
         if self._governor is None:
             return self._session.sql(query, params)
         governor = self._refresh()
@@ -101,6 +113,9 @@ class GovernedSession:
             denied = exc.category == "authorization"
             self._record("access_denied" if denied else "query", query, decisions, error=exc)
             raise
+        except Exception as exc:  # a bug below still leaves its record
+            self._record("query", query, governor.drain(), error=exc)
+            raise
         self._record("query", query, governor.drain(), rows=result.num_rows)
         return result
 
@@ -111,7 +126,7 @@ class GovernedSession:
         decisions: list[tuple[str, Any]],
         *,
         rows: int | None = None,
-        error: GreenroomError | None = None,
+        error: Exception | None = None,
     ) -> None:
         detail: dict[str, Any] = {
             "query": query[:_QUERY_TEXT],
@@ -125,7 +140,7 @@ class GovernedSession:
         if rows is not None:
             detail["rows"] = rows
         if error is not None:
-            detail["error_code"] = error.code
+            detail["error_code"] = getattr(error, "code", "internal_error")
             detail["error"] = str(error)[:500]
         if self.acting_for is not None:
             detail["acting_for"] = self.acting_for

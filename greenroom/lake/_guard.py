@@ -69,10 +69,10 @@ def guard(con: duckdb.DuckDBPyConnection, query: str, registered: set[str]) -> G
     a reference outside the CTE's scope would otherwise reach the catalog.
     """
     try:
-        raw = con.execute("SELECT json_serialize_sql(?::VARCHAR)", [query]).fetchone()
+        rows = con.execute("SELECT json_serialize_sql(?::VARCHAR)", [query]).fetchall()
     except duckdb.Error as exc:  # pragma: no cover - the function is built in
         raise QueryError(str(exc), query) from None
-    tree: dict[str, Any] = json.loads(raw[0] if raw else "{}")
+    tree: dict[str, Any] = json.loads(rows[0][0] if rows else "{}")
     if tree.get("error"):
         message = str(tree.get("error_message") or "not a SELECT statement")
         if "Only SELECT statements" in message or "not supported" in message.lower():
@@ -86,10 +86,13 @@ def guard(con: duckdb.DuckDBPyConnection, query: str, registered: set[str]) -> G
     statements = tree.get("statements") or []
     if len(statements) != 1:
         raise QueryError(f"send exactly one statement per call (got {len(statements)})", query)
-    ctes = {name.lower() for name in _cte_names(statements[0])}
-    allowed_plain = (ctes - _catalog_names(con)) | {r.lower() for r in registered}
+    nodes = list(_nodes(statements[0]))  # one walk of the tree, for the CTEs and the checks
+    ctes = {name.lower() for name in _cte_names(nodes)}
+    if ctes:  # the catalog is read only when a CTE name could shadow one of its objects
+        ctes -= _catalog_names(con)
+    allowed_plain = ctes | {r.lower() for r in registered}
     found = GuardedQuery()
-    for node in _nodes(statements[0]):
+    for node in nodes:
         _check_node(node, query, allowed_plain, found)
     return found
 
@@ -170,8 +173,8 @@ def _nodes(value: Any) -> Iterator[dict[str, Any]]:
             stack.extend(item)
 
 
-def _cte_names(statement: Any) -> Iterator[str]:
-    for node in _nodes(statement):
+def _cte_names(nodes: list[dict[str, Any]]) -> Iterator[str]:
+    for node in nodes:
         cte_map = node.get("cte_map")
         if isinstance(cte_map, dict):
             for entry in cte_map.get("map") or []:

@@ -47,7 +47,13 @@ class TableView:
 class Governor(Protocol):
     """Decides, for one principal, how each lake table is seen."""
 
-    def view(self, table: str, columns: Sequence[str]) -> TableView:
-        """The view of `table` (``ns.name``) with physical `columns`; raises an access
-        error if the principal may not read it at all."""
+    def view(
+        self,
+        table: str,
+        columns: Sequence[str],
+        tags: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> TableView:
+        """The view of `table` (``ns.name``) with physical `columns` and column `tags` (of
+        the snapshot being planned, so the governor need not load the table again);
+        raises an access error if the principal may not read it at all."""
         ...

@@ -17,7 +17,8 @@ table becomes the governed view the governor describes, and the query must pass 
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Hashable, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
     from greenroom.lake.lakehouse import Lakehouse
 
 _ALLOWED = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
+_GUARDED_MAX = 256
 
 
 class Session:
@@ -61,6 +63,8 @@ class Session:
         self._lock = threading.RLock()
         self._views: dict[str, tuple[object, ...]] = {}
         self._keep: dict[str, object] = {}  # Arrow objects DuckDB views point at
+        self._guarded: OrderedDict[Hashable, frozenset[str]] = OrderedDict()
+        """Queries that passed the guard, and the lake tables they read (see `_guard_query`)."""
         self.last_plan: dict[str, ScanPlan] = {}
         """How each lake table of the last query was scanned (files planned vs total)."""
 
@@ -91,6 +95,7 @@ class Session:
             self._views.clear()
             self._keep.clear()
             self._shapes.clear()
+            self._guarded.clear()
 
     @property
     def _connection(self) -> duckdb.DuckDBPyConnection:
@@ -136,7 +141,7 @@ class Session:
                 refs = find_references(query, _duckdb_table_names(con, query))
                 tables: dict[str, list[object]] = {k: list(v) for k, v in refs.tables.items()}
                 if self._governor is not None:  # DuckDB's own parse decides what is read
-                    named = guard(con, query, self._registered).tables
+                    named = self._guard_query(con, query)
                     tables = {name: list(refs.tables.get(name, [])) for name in sorted(named)}
                 for name, nodes in tables.items():
                     self._expose(name, nodes, refs)
@@ -147,6 +152,22 @@ class Session:
                 return relation.to_arrow_table()
             except duckdb.Error as exc:
                 raise self._hidden_column(exc, query) or _translate(exc, query) from None
+
+    def _guard_query(self, con: duckdb.DuckDBPyConnection, query: str) -> frozenset[str]:
+        """`guard`'s verdict on `query`, remembered: it depends only on the text and on the
+        names in this connection's catalog (which CTE names may not shadow), and those
+        follow from the relations registered and the views made — all in the key. A pooled
+        session re-runs the same dashboard SQL after every lake change."""
+        key = (query, frozenset(self._registered), frozenset(self._views), frozenset(self._keep))
+        named = self._guarded.get(key)
+        if named is None:
+            named = frozenset(guard(con, query, self._registered).tables)
+            self._guarded[key] = named
+            while len(self._guarded) > _GUARDED_MAX:
+                self._guarded.popitem(last=False)
+        else:
+            self._guarded.move_to_end(key)
+        return named
 
     def _hidden_column(self, exc: duckdb.Error, query: str) -> Exception | None:
         """A binder error on a column the governor hid: say which policy hides it."""
@@ -175,7 +196,10 @@ class Session:
         table = self._lake.load_table(name)  # TableNotFoundError for an unknown table
         shape = None
         if self._governor is not None:
-            shape = self._governor.view(name, [f.name for f in table.schema().fields])
+            from greenroom.lake._tags import parse_tags
+
+            columns_ = [f.name for f in table.schema().fields]
+            shape = self._governor.view(name, columns_, parse_tags(table.properties))
             self._shapes[name] = shape
             for dependency in shape.depends:  # a row filter that reads another table
                 if dependency in _planning or dependency == name:

@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException
 
 from greenroom.errors import GreenroomError
 from greenroom.web import errors
+from greenroom.web.audit import AuditTrail
 from greenroom.web.middleware import RequestGuard
 from greenroom.web.state import WebState
 
@@ -57,5 +58,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (health, chat, metrics, analytics, ops):
         app.include_router(module.router)
     pages.mount(app)
-    app.add_middleware(RequestGuard)
+    app.add_middleware(AuditTrail, audit_of=lambda scope: scope["app"].state.greenroom.audit)
+    app.add_middleware(RequestGuard)  # outermost: the audit's 503 gets its headers too
     return app

@@ -10,7 +10,8 @@
   browser never sends a bearer token on its own.
 
 Then the caller's rights are checked (:mod:`greenroom.governance.roles`, 403) and its
-rate limit taken (429).
+rate limit taken (429). Every request a token speaks for is audited (``token_used``,
+:mod:`greenroom.web.audit`), refused ones included.
 """
 
 from __future__ import annotations
@@ -88,15 +89,18 @@ class Authenticator:
             caller = self._from_cookie(request)
             if request.method not in _SAFE:
                 self.check_csrf(request, caller, request.headers.get(CSRF_HEADER))
+        _remember(request, caller)  # the token was used, whatever the answer: audited
         self.limiter.hit(caller.token.token_id)
         return caller
 
     def optional_caller(self, request: Request) -> Caller | None:
         """The signed-in browser's caller, or None (pages decide to redirect)."""
         try:
-            return self._from_cookie(request)
+            caller = self._from_cookie(request)
         except UnauthenticatedError:
             return None
+        _remember(request, caller)
+        return caller
 
     def check_csrf(self, request: Request, caller: Caller, presented: str | None) -> None:
         if caller.via != "cookie":
@@ -169,6 +173,13 @@ class Authenticator:
 
     def presession_token(self) -> str:
         return _secret()
+
+
+def _remember(request: Request, caller: Caller) -> None:
+    """Leave the caller where the audit trail (`greenroom.web.audit`) finds it."""
+    from greenroom.web.audit import CALLER_KEY
+
+    request.scope.setdefault("state", {})[CALLER_KEY] = caller
 
 
 def require_right(caller: Caller, right: Right) -> None:

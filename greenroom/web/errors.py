@@ -52,6 +52,7 @@ _DEFAULT_ACTION = {
     "validation": "Fix the named field, then send the request again.",
     "runtime": "Retry later; if it persists, report the correlation id.",
     "configuration": "An operator must fix the server's settings; report the correlation id.",
+    "audit": "An operator must make the audit log writable; nothing was served.",
     "internal": "Report the correlation id; this is a bug.",
 }
 
@@ -65,8 +66,8 @@ def status_for(exc: GreenroomError) -> int:
         return 404
     if exc.code in {"request_too_large"}:
         return 413
-    if isinstance(exc, TransientError):
-        return 503
+    if isinstance(exc, TransientError) or exc.category == "audit":
+        return 503  # no audit record, no access: the service is unavailable until fixed
     return _BY_CATEGORY.get(exc.category, 500)
 
 
@@ -173,7 +174,8 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         422: "Malformed request: the field is named",
         429: "Rate limit reached; see Retry-After",
         500: "A fault on the server",
-        503: "A transient failure; retry",
+        503: "A transient failure, or the audit log cannot be written (nothing is served "
+        "without its record); retry",
     }.items()
 }
 """The error responses every API route documents in the OpenAPI."""

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from greenroom.config import Settings
+    from greenroom.governance.audit import AuditLog
     from greenroom.lake import Lakehouse
     from greenroom.web.auth import Authenticator
     from greenroom.web.cache import LakeVersion, ResponseCache
@@ -24,6 +25,12 @@ class WebState:
         from greenroom.lake import Lakehouse
 
         return Lakehouse.open(self.settings)
+
+    @cached_property
+    def audit(self) -> AuditLog:
+        from greenroom.governance.audit import AuditLog
+
+        return AuditLog(self.settings.home)
 
     @cached_property
     def version(self) -> LakeVersion:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -17,6 +17,8 @@ from greenroom.lake import (
     ReadOnlyError,
     TableNotFoundError,
 )
+from greenroom.lake._views import quote_ident
+from greenroom.lake.governor import TableView
 from greenroom.lake.session import Session
 from tests.lake._data import SALES_SCHEMA, sales
 
@@ -258,3 +260,44 @@ def test_added_columns_read_from_parquet_even_when_planned_files_lack_them(lake:
         assert old_only == [{"a": 1, "n": None}, {"a": 2, "n": None}]
         plan = session.last_plan["ops.evolving"]
         assert (plan.mode, plan.files_planned) == ("parquet", 1)
+
+
+class _PassThrough:
+    """A governor that lets every column through: the guard still applies."""
+
+    def view(
+        self,
+        table: str,
+        columns: Sequence[str],
+        tags: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> TableView:
+        return TableView(columns=tuple((c, quote_ident(c)) for c in columns))
+
+
+def test_a_remembered_guard_verdict_follows_the_catalog(
+    lake: Lakehouse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from greenroom.lake import _guard
+    from greenroom.lake import session as session_module
+
+    lake.create_table("gold.sales", pa.schema([pa.field("n", pa.int64())]))
+    calls: list[str] = []
+
+    def counting(con: object, query: str, registered: set[str]) -> _guard.GuardedQuery:
+        calls.append(query)
+        return _guard.guard(con, query, registered)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(session_module, "guard", counting)
+    shadowing = "WITH sales AS (SELECT 1 AS n) SELECT n FROM sales"
+    with Session(lake, _PassThrough()) as governed:
+        for _ in range(2):
+            with pytest.raises(AccessDeniedError):
+                governed.sql("SELECT * FROM read_parquet('/etc/passwd')")
+        assert governed.sql(shadowing).num_rows == 1
+        assert governed.sql(shadowing).num_rows == 1
+        assert calls.count(shadowing) == 1  # the second verdict was remembered
+        assert governed.sql("SELECT count(*) FROM gold.sales").num_rows == 1
+        # a view named `sales` now exists: the CTE may no longer shadow it, as uncached
+        with pytest.raises(AccessDeniedError):
+            governed.sql(shadowing)
+    assert calls.count("SELECT * FROM read_parquet('/etc/passwd')") == 2

@@ -102,12 +102,24 @@ class PolicyGovernor:
     tags_of: TagLookup = no_tags
     decisions: list[tuple[str, Decision]] = field(default_factory=list)
     """Table decisions made since the last :meth:`drain` (for the audit)."""
+    _views: dict[tuple[str, tuple[str, ...], str], tuple[Decision, TableView | None]] = field(
+        default_factory=dict, repr=False
+    )
+    """Views already worked out, by table, columns and tags: a pooled session asks for the
+    same tables on every query, and this governor's policy version never changes."""
 
     def drain(self) -> list[tuple[str, Decision]]:
         out, self.decisions = self.decisions, []
         return out
 
-    def explain(self, table: str, columns: Sequence[str]) -> Explanation:
+    def explain(
+        self,
+        table: str,
+        columns: Sequence[str],
+        tags: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> Explanation:
+        """How `table` looks to the principal; `tags` are its column tags when the caller
+        has them at hand (else they are looked up)."""
         table = table.lower()
         decision = decide(self.policy, self.principal, "lake:Select", table)
         if not decision.allowed:
@@ -118,16 +130,18 @@ class PolicyGovernor:
             if principal_matches(g.principals, self.principal)
             and any(fnmatchcase(table, p.lower()) for p in g.tables)
         ]
-        tags = {c.lower(): dict(t) for c, t in self.tags_of(table).items()}
+        if tags is None:
+            tags = self.tags_of(table)
+        lowered = {c.lower(): dict(t) for c, t in tags.items()}
         hidden: dict[str, HiddenColumn] = {}
         masks: dict[str, Mask] = {}
         filters: list[RowFilter] = []
         for grant in grants:
             for column in columns:
-                why = _hidden_by(grant, column, tags.get(column.lower(), {}))
+                why = _hidden_by(grant, column, lowered.get(column.lower(), {}))
                 if why is not None and column.lower() not in hidden:
                     hidden[column.lower()] = HiddenColumn(column, grant.sid, why)
-                kind = _mask_of(grant, column, tags.get(column.lower(), {}))
+                kind = _mask_of(grant, column, lowered.get(column.lower(), {}))
                 current = masks.get(column.lower())
                 if kind is not None and (
                     current is None or MASK_KINDS.index(kind) < MASK_KINDS.index(current.kind)
@@ -147,16 +161,40 @@ class PolicyGovernor:
             visible,
         )
 
-    def view(self, table: str, columns: Sequence[str]) -> TableView:
-        explained = self.explain(table, columns)
-        self.decisions.append((explained.table, explained.decision))
-        if not explained.decision.allowed:
+    def view(
+        self,
+        table: str,
+        columns: Sequence[str],
+        tags: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> TableView:
+        """The principal's view of `table` (the lake passes the tags of the snapshot it
+        plans); every call records its decision for the audit, cached or not."""
+        if tags is None:
+            tags = self.tags_of(table)
+        tags_key = repr(sorted((k.lower(), sorted(v.items())) for k, v in tags.items()))
+        key = (table.lower(), tuple(columns), tags_key)
+        cached = self._views.get(key)
+        if cached is None:
+            cached = self._plan(table, columns, tags, tags_key)
+            self._views[key] = cached
+        decision, shape = cached
+        self.decisions.append((key[0], decision))
+        if shape is None:
             raise TableAccessDeniedError(
-                self.principal.name,
-                explained.table,
-                explained.decision.statement,
-                explained.decision.reason,
+                self.principal.name, key[0], decision.statement, decision.reason
             )
+        return shape
+
+    def _plan(
+        self,
+        table: str,
+        columns: Sequence[str],
+        tags: Mapping[str, Mapping[str, str]],
+        tags_key: str,
+    ) -> tuple[Decision, TableView | None]:
+        explained = self.explain(table, columns, tags)
+        if not explained.decision.allowed:
+            return explained.decision, None
         masked = {m.column.lower(): m for m in explained.masks}
         out: list[tuple[str, str]] = []
         for column in explained.visible:
@@ -165,13 +203,13 @@ class PolicyGovernor:
             out.append((column, source if mask is None else mask_sql(mask.kind, source, self.key)))
         where = " AND ".join(f"({f.sql})" for f in explained.filters) or None
         depends = sorted({t for f in explained.filters for t in _tables_in(f.sql)})
-        return TableView(
+        return explained.decision, TableView(
             columns=tuple(out),
             where=where,
             depends=tuple(depends),
             protected=frozenset(masked) | frozenset(h.column.lower() for h in explained.hidden),
             hidden={h.column.lower(): h for h in explained.hidden},
-            version=f"{self.version}:{sorted((k, sorted(v.items())) for k, v in self.tags_of(table).items())}",
+            version=f"{self.version}:{tags_key}",
         )
 
 
