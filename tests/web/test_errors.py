@@ -168,6 +168,7 @@ def test_unknown_and_repeated_query_parameters_are_named(
         "/api/ops/ingestion/batches?limit=-3",
         "/api/ops/ingestion/batches?limit=ten",
         "/api/ops/pipeline/runs?offset=-1",
+        "/api/ops/pipeline/runs?offset=29773984860744199221211225500155904",
         "/api/ops/quarantine?sample=-1",
     ],
 )

@@ -90,7 +90,9 @@ class Pagination(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     limit: int = Field(default=50, ge=1, le=500, description="Rows per page (1–500).")
-    offset: int = Field(default=0, ge=0, description="Rows to skip before the page.")
+    offset: int = Field(
+        default=0, ge=0, le=1_000_000_000, description="Rows to skip before the page."
+    )
 
 
 class Page(BaseModel, Generic[T]):
