@@ -22,13 +22,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from greenroom.governance.exceptions import AuditUnavailableError
+from greenroom.web.auth import CALLER_KEY
 
 if TYPE_CHECKING:
     from greenroom.governance.audit import AuditLog
     from greenroom.web.auth import Caller
-
-CALLER_KEY = "greenroom_caller"
-"""Where the authenticator leaves the caller in the ASGI scope's state."""
 
 
 class AuditTrail:

@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 SESSION_COOKIE = "greenroom_session"
 PRESESSION_COOKIE = "greenroom_signin"
 CSRF_HEADER = "X-CSRF-Token"
+CALLER_KEY = "greenroom_caller"
+"""Where authentication leaves the caller in the ASGI scope's state (for the audit trail)."""
 _SAFE = {"GET", "HEAD", "OPTIONS"}
 
 
@@ -177,8 +179,6 @@ class Authenticator:
 
 def _remember(request: Request, caller: Caller) -> None:
     """Leave the caller where the audit trail (`greenroom.web.audit`) finds it."""
-    from greenroom.web.audit import CALLER_KEY
-
     request.scope.setdefault("state", {})[CALLER_KEY] = caller
 
 
