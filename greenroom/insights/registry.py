@@ -200,9 +200,9 @@ class ModelRegistry:
     def rollback(self, name: str, to: int | None = None) -> ModelVersion:
         """Serve the version that served before the current one, or version `to`; the
         current one is `retired`. Returns the version now serving."""
+        if not self.state(name).versions:  # checked before the lock makes its folder
+            raise UnknownModelError(name, self.models())
         with self._locked(name) as state:
-            if not state.versions:
-                raise UnknownModelError(name, self.models())
             current = state.serving
             target = state.previous if to is None else to
             if target is None:
