@@ -4,6 +4,7 @@ concurrent writers, exact retraining inputs."""
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -191,3 +192,14 @@ def test_two_processes_register_without_corrupting(
     assert got == [1, 2, 3, 4]
     assert registry.serving("forecast").primary_value == 2.0  # type: ignore[union-attr]
     assert [v.status for v in registry.versions("forecast")].count("serving") == 1
+
+
+def test_docs_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+    doc = Path(__file__).resolve().parents[2] / "docs" / "insights-registry.md"
+    (code,) = re.findall(r"```python\n(.*?)```", doc.read_text(encoding="utf-8"), re.S)
+    exec(compile(code, str(doc), "exec"), {})
