@@ -130,6 +130,11 @@ class Settings(BaseSettings):
         return self.home / "state"
 
     @property
+    def models_dir(self) -> Path:
+        """The model registry's artefacts: `<home>/models/<name>/<version>/`."""
+        return self.home / "models"
+
+    @property
     def landing_dir(self) -> Path:
         """Where the demo writes the synthetic source files before ingesting them."""
         return self.home / "landing"

@@ -23,6 +23,7 @@ from greenroom.cli import (
     lake,
     lineage,
     metrics,
+    ml,
     partners,
     pipeline,
     quality,
@@ -61,6 +62,7 @@ app.add_typer(pipeline.app, name="pipeline")
 app.add_typer(auth.app, name="auth")
 app.add_typer(audit.app, name="audit")
 app.add_typer(governance.app, name="governance")
+app.add_typer(ml.app, name="ml")
 
 
 def main(argv: list[str] | None = None) -> None:
