@@ -202,7 +202,7 @@ def analyze_trends(
     found = {m: analyze_daily(reader, m, period, ANOMALY_SCHEMA) for m in chosen}
     changes = tuple(c for f in found.values() for c in f.change_points)
     anomalies = pa.concat_tables([f.anomalies for f in found.values()])
-    seasonality = {m: f.seasonality for m, f in found.items()}
+    seasonality: dict[str, series.Seasonality] = {m: f.seasonality for m, f in found.items()}
     return TrendAnalysis(
         period=period,
         previous=period.previous,

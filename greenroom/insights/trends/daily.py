@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -28,9 +29,7 @@ def daily_values(
     values = np.zeros(days.size)
     if t.num_rows:
         seen = t.column("day").to_numpy(zero_copy_only=False).astype("datetime64[D]")
-        values[(seen - days[0]).astype(np.int64)] = t.column("value").to_numpy(
-            zero_copy_only=False
-        )
+        values[(seen - days[0]).astype(np.int64)] = t.column("value").to_numpy(zero_copy_only=False)
     return days, values
 
 
@@ -43,7 +42,7 @@ def calendar(days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def history_start(reader: Reader, period: Period) -> dt.date:
     """The first non-cancelled event day, at most two years before the comparison period."""
-    first = reader.sql(FIRST_DAY_SQL).column(0)[0].as_py()
+    first: dt.date | None = reader.sql(FIRST_DAY_SQL).column(0)[0].as_py()
     floor = period.previous.start - dt.timedelta(days=730)
     if first is None:
         return period.previous.start
@@ -56,7 +55,7 @@ class ChangePoint:
 
     metric: str
     day: dt.date
-    level_before: float
+    level_before: float  # typical deseasonalised day: expm1(mean(log1p))
     level_after: float
 
 
@@ -67,7 +66,9 @@ class DailyFindings:
     change_points: list[ChangePoint]
 
 
-def analyze_daily(reader: Reader, metric: Metric, period: Period, schema: pa.Schema) -> DailyFindings:
+def analyze_daily(
+    reader: Reader, metric: Metric, period: Period, schema: pa.Schema
+) -> DailyFindings:
     """Seasonality from the history up to the period's end; anomalies and change points in
     the comparison period and the period itself."""
     days, values = daily_values(reader, metric, history_start(reader, period), period.end)
@@ -91,9 +92,11 @@ def analyze_daily(reader: Reader, metric: Metric, period: Period, schema: pa.Sch
     )
     factors = season.month[months - 1] * season.weekday[weekdays]
     adjusted = np.divide(values, factors, out=np.zeros_like(values), where=factors > 0)[window]
-    cuts = series.change_points(np.log1p(adjusted))  # log: one arena night is no new level
+    logged = np.log1p(adjusted)  # on a log scale one arena night is not a new level
+    cuts = series.change_points(logged)
     bounds = [0, *cuts, adjusted.size]
-    levels = [float(adjusted[a:b].mean()) for a, b in zip(bounds, bounds[1:], strict=False)]
+    # a segment's level: its typical (geometric-mean) day, the scale the cut was found on
+    levels = [float(np.expm1(logged[a:b].mean())) for a, b in itertools.pairwise(bounds)]
     found = [
         ChangePoint(metric, days[window][c].astype(dt.date), levels[i], levels[i + 1])
         for i, c in enumerate(cuts)

@@ -46,14 +46,15 @@ def _p(p: float | None) -> str:
 
 
 def _subject(row: Mapping[str, Any]) -> str:
-    metric, member, dim = row["metric"], row["member"], row["dimension"]
-    return {
+    metric, member, dim = str(row["metric"]), row["member"], row["dimension"]
+    subjects: dict[str, str] = {
         "genre": f"{str(member).title()} {metric}",
         "artist": f"{member}'s {metric}",
         "city": f"{metric.capitalize()} in {member}",
         "country": f"{metric.capitalize()} in {member}",
         "venue": f"{metric.capitalize()} at {member}",
-    }.get(dim, metric.capitalize())
+    }
+    return subjects.get(dim, metric.capitalize())
 
 
 def _names(names: Sequence[str]) -> str:
@@ -61,7 +62,12 @@ def _names(names: Sequence[str]) -> str:
 
 
 def growth_sentence(row: Mapping[str, Any]) -> str:
-    metric, now, before, growth = row["metric"], row["value_now"], row["value_before"], row["growth"]
+    metric, now, before, growth = (
+        row["metric"],
+        row["value_now"],
+        row["value_before"],
+        row["growth"],
+    )
     if growth is None:
         text = f"{_subject(row)} is new: {amount(metric, now)}, none a year earlier"
     else:
@@ -98,7 +104,9 @@ def write_insights(
         movers = movers.append_column("size", pc.abs(movers["change"]))
         movers = movers.sort_by([("metric", "ascending"), ("size", "descending")])
         first = totals[0]["metric"] if totals else None
-        for row in movers.filter(pc.equal(movers["metric"], first)).slice(0, TOP_MOVERS).to_pylist():
+        for row in (
+            movers.filter(pc.equal(movers["metric"], first)).slice(0, TOP_MOVERS).to_pylist()
+        ):
             out.append(growth_sentence(row))
     for metric, s in seasonality.items():
         wd = [cal.day_name[i] for i in range(7)]
@@ -116,7 +124,8 @@ def write_insights(
         direction = "up" if c.level_after > c.level_before else "down"
         out.append(
             f"Daily {c.metric} (after weekday and month effects) shifted {direction} on {c.day}: "
-            f"from {amount(c.metric, c.level_before)} to {amount(c.metric, c.level_after)} a day"
+            f"a typical day went from {amount(c.metric, c.level_before)} to "
+            f"{amount(c.metric, c.level_after)}"
             + (f" ({percent(rel)})." if not math.isnan(rel) else ".")
         )
     for row in anomalies.slice(0, 3).to_pylist():

@@ -46,7 +46,8 @@ def seasonality(values: np.ndarray, months: np.ndarray, weekdays: np.ndarray) ->
 
 def expected(values: np.ndarray, months: np.ndarray, weekdays: np.ndarray) -> np.ndarray:
     s = seasonality(values, months, weekdays)
-    return float(values.mean()) * s.month[months - 1] * s.weekday[weekdays]
+    out: np.ndarray = float(values.mean()) * s.month[months - 1] * s.weekday[weekdays]
+    return out
 
 
 def robust_z(residuals: np.ndarray) -> np.ndarray:
@@ -56,7 +57,8 @@ def robust_z(residuals: np.ndarray) -> np.ndarray:
     mad = float(np.median(dev))
     if mad == 0:
         mad = float(dev.mean()) / 0.7979 * 0.6745 if dev.mean() > 0 else 1.0
-    return 0.6745 * (residuals - med) / mad
+    z: np.ndarray = 0.6745 * (residuals - med) / mad
+    return z
 
 
 def anomalies(values: np.ndarray, months: np.ndarray, weekdays: np.ndarray) -> np.ndarray:
@@ -91,9 +93,7 @@ def change_points(x: np.ndarray, *, min_seg: int = MIN_SEGMENT, max_points: int 
     found: list[int] = []
     segments = [(0, x.size)]
     while segments and len(found) < max_points:
-        best = max(
-            ((a, b, *_best_split(x[a:b], min_seg)) for a, b in segments), key=lambda s: s[3]
-        )
+        best = max(((a, b, *_best_split(x[a:b], min_seg)) for a, b in segments), key=lambda s: s[3])
         a, b, k, gain = best
         if k < 0 or gain <= penalty:
             break

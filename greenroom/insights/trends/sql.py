@@ -54,9 +54,7 @@ facts AS (
 
 
 def _facts() -> str:
-    keys = ", ".join(
-        f"{_KEY_SQL[d]} AS {d}_key, {MEMBER_SQL[d]} AS {d}_member" for d in DIMENSIONS
-    )
+    keys = ", ".join(f"{_KEY_SQL[d]} AS {d}_key, {MEMBER_SQL[d]} AS {d}_member" for d in DIMENSIONS)
     return "WITH " + _PER_CONCERT.strip().format(keys=keys)
 
 

@@ -29,7 +29,10 @@ def test_a_step_is_found_where_it_was_injected() -> None:
 
 
 def test_a_flat_series_has_no_change_point_in_most_seeds() -> None:
-    found = [len(series.change_points(np.random.default_rng(s).poisson(50, 365).astype(float))) for s in range(40)]
+    found = [
+        len(series.change_points(np.random.default_rng(s).poisson(50, 365).astype(float)))
+        for s in range(40)
+    ]
     assert sum(n > 0 for n in found) <= 4
 
 

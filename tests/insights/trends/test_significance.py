@@ -23,7 +23,9 @@ def _periods(rng: np.random.Generator, rate: float, growth: float) -> tuple[np.n
 
 
 def test_no_significant_growth_in_a_flat_series_in_most_seeds() -> None:
-    p = np.array([growth_pvalues(*_periods(np.random.default_rng(s), 80, 0.0))[0] for s in range(400)])
+    p = np.array(
+        [growth_pvalues(*_periods(np.random.default_rng(s), 80, 0.0))[0] for s in range(400)]
+    )
     assert (p < 0.05).mean() < 0.08  # nominal 5%
 
 
@@ -35,12 +37,21 @@ def test_flat_poisson_counts_are_significant_about_5_percent_of_the_time() -> No
 
 
 def test_real_growth_is_significant() -> None:
-    p = np.array([growth_pvalues(*_periods(np.random.default_rng(s), 200, 0.6))[0] for s in range(50)])
+    p = np.array(
+        [growth_pvalues(*_periods(np.random.default_rng(s), 200, 0.6))[0] for s in range(50)]
+    )
     assert (p < 0.05).mean() > 0.9
 
 
 def test_too_few_concerts_are_not_tested() -> None:
-    p = growth_pvalues(np.array([900.0]), np.array([100.0]), np.array([9e5]), np.array([1e4]), np.array([2]), np.array([1]))
+    p = growth_pvalues(
+        np.array([900.0]),
+        np.array([100.0]),
+        np.array([9e5]),
+        np.array([1e4]),
+        np.array([2]),
+        np.array([1]),
+    )
     assert np.isnan(p[0])
 
 
