@@ -22,13 +22,23 @@ class Factors:
 
 
 def fit_als(
-    history: pa.Table, *, factors: int, regularization: float, alpha: float, iterations: int, seed: int
+    history: pa.Table,
+    *,
+    factors: int,
+    regularization: float,
+    alpha: float,
+    iterations: int,
+    seed: int,
 ) -> Factors:
     """Fit ALS on `history` (customer_id, artist_id, tickets); confidence = 1 + alpha·log1p(n)."""
     from implicit.cpu.als import AlternatingLeastSquares
 
-    customers, ui = np.unique(history.column("customer_id").to_numpy(zero_copy_only=False), return_inverse=True)
-    artists, ai = np.unique(history.column("artist_id").to_numpy(zero_copy_only=False), return_inverse=True)
+    customers, ui = np.unique(
+        history.column("customer_id").to_numpy(zero_copy_only=False), return_inverse=True
+    )
+    artists, ai = np.unique(
+        history.column("artist_id").to_numpy(zero_copy_only=False), return_inverse=True
+    )
     counts = np.ones(len(ui), dtype=np.float32)
     matrix = sp.csr_matrix((counts, (ui, ai)), shape=(len(customers), len(artists)))
     matrix.sum_duplicates()
@@ -68,7 +78,9 @@ def lookup(ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     return np.where(ids[pos] == wanted, pos, -1)
 
 
-def pair_scores(f: Factors, customers: np.ndarray, artists: np.ndarray, users: np.ndarray | None = None) -> np.ndarray:
+def pair_scores(
+    f: Factors, customers: np.ndarray, artists: np.ndarray, users: np.ndarray | None = None
+) -> np.ndarray:
     """u·v for each pair; 0 where the customer or the artist is unknown to the model."""
     ui = lookup(f.customer_ids, customers) if users is None else np.zeros(len(customers), np.int64)
     ai = lookup(f.artist_ids, artists)

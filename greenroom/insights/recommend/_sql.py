@@ -27,7 +27,7 @@ GROUP BY ALL
 """
 """One row per customer × concert bought before the cut-off (the first parameter)."""
 
-FEATURES = """
+FEATURES = f"""
 WITH hist AS (SELECT * FROM rec_history),
 tot AS (SELECT customer_id, count(*) AS n FROM hist GROUP BY 1),
 by_city AS (SELECT customer_id, city, count(*) AS n FROM hist GROUP BY 1, 2),
@@ -37,7 +37,7 @@ sold AS (SELECT concert_id, purchase_timestamp AS ts,
                 row_number() OVER (PARTITION BY concert_id ORDER BY purchase_timestamp) AS n
          FROM silver.ticket_sales),
 p AS (SELECT p.*, k.artist_id, k.genre, k.city FROM rec_pairs p
-      JOIN ({concerts}) k ON k.concert_id = p.concert_id)
+      JOIN ({CONCERTS}) k ON k.concert_id = p.concert_id)
 SELECT p.pair, p.customer_id, p.concert_id, p.artist_id, p.genre, p.city,
        coalesce(bc.n / t.n, 0.0) AS share_city,
        coalesce(bg.n / t.n, 0.0) AS share_genre,
@@ -50,7 +50,7 @@ LEFT JOIN by_genre bg ON bg.customer_id = p.customer_id AND bg.genre = p.genre
 LEFT JOIN by_cg bcg ON bcg.customer_id = p.customer_id AND bcg.city = p.city AND bcg.genre = p.genre
 ASOF LEFT JOIN sold s ON s.concert_id = p.concert_id AND p.held_at > s.ts
 ORDER BY p.pair
-""".format(concerts=CONCERTS)
+"""
 """Per pair of `rec_pairs(pair, customer_id, concert_id, held_at)`: the customer's shares of
 past purchases (`rec_history`) in the concert's city, genre and both, and the tickets
 transactions the concert had before `held_at` (its popularity at that moment)."""

@@ -65,7 +65,8 @@ def split(reader: Reader, today: dt.date, max_customers: int = 5000) -> Split:
     features = reader.sql(_sql.FEATURES)
     labels = pairs.column("label").to_numpy(zero_copy_only=False).astype(bool)
     customers, inverse = np.unique(
-        features.column("customer_id").to_numpy(zero_copy_only=False).astype(str), return_inverse=True
+        features.column("customer_id").to_numpy(zero_copy_only=False).astype(str),
+        return_inverse=True,
     )
     held = np.bincount(inverse, weights=labels, minlength=len(customers))
     return Split(train, features, labels, inverse, held)

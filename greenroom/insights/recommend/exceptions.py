@@ -26,7 +26,9 @@ class EmptyPreferencesError(UserError):
     """Neither a customer nor any preference was given."""
 
     code = "empty_preferences"
-    suggested_action = "Give a customer id, or at least one of genres, cities, budget or liked artists."
+    suggested_action = (
+        "Give a customer id, or at least one of genres, cities, budget or liked artists."
+    )
 
     def __init__(self) -> None:
         super().__init__(

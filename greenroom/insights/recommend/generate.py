@@ -93,8 +93,8 @@ def generate_recommendations(
 
 def _stated(genres: tuple[str, ...], cities: tuple[str, ...]) -> pa.Table:
     """Stated tastes as pseudo-purchases: every city × genre (either side may be empty)."""
-    g = [x.lower() for x in genres] or [None]
-    c = list(cities) or [None]
+    g: list[str | None] = [x.lower() for x in genres] or [None]
+    c: list[str | None] = list(cities) or [None]
     grid_g = np.repeat(np.array(g, dtype=object), len(c))
     grid_c = np.tile(np.array(c, dtype=object), len(g))
     n = len(grid_g) if (genres or cities) else 0
@@ -123,14 +123,16 @@ def _user_vector(model: TrainedRecommender, cid: str, rows: pa.Table) -> np.ndar
 
 
 def _reasons(model: TrainedRecommender, top: pa.Table, rows: pa.Table) -> list[str]:
-    """"because you saw X" (X the most similar artist seen), "because you like X", or
+    """ "because you saw X" (X the most similar artist seen), "because you like X", or
     "popular with fans of <genre> in <city>"."""
     f = model.factors
     known = rows.filter(pa.compute.is_valid(rows.column("artist_id")))
     names = np.array(known.column("artist").to_pylist(), dtype=object)
     seen = np.array(known.column("seen").to_pylist(), dtype=bool)
     mine = lookup(f.artist_ids, np.array(known.column("artist_id").to_pylist(), dtype=str))
-    theirs = lookup(f.artist_ids, top.column("artist_id").to_numpy(zero_copy_only=False).astype(str))
+    theirs = lookup(
+        f.artist_ids, top.column("artist_id").to_numpy(zero_copy_only=False).astype(str)
+    )
     genre = top.column("genre").to_pylist()
     city = top.column("city").to_pylist()
     if len(mine) == 0:
@@ -138,9 +140,10 @@ def _reasons(model: TrainedRecommender, top: pa.Table, rows: pa.Table) -> list[s
     unit = f.items / np.maximum(np.linalg.norm(f.items, axis=1, keepdims=True), 1e-9)
     sim = unit[theirs] @ unit[mine].T
     sim[(theirs < 0)[:, None] | (mine < 0)[None, :]] = -1.0
-    same = top.column("artist_id").to_numpy(zero_copy_only=False).astype(str)[:, None] == np.array(
-        known.column("artist_id").to_pylist(), dtype=str
-    )[None, :]
+    same = (
+        top.column("artist_id").to_numpy(zero_copy_only=False).astype(str)[:, None]
+        == np.array(known.column("artist_id").to_pylist(), dtype=str)[None, :]
+    )
     sim = np.where(same, 2.0, sim)
     best = sim.argmax(axis=1)
     best_sim = sim[np.arange(len(best)), best]

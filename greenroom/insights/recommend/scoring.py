@@ -28,21 +28,26 @@ class Weights:
     als: float = 0.5
 
 
+def _col(features: pa.Table, name: str) -> np.ndarray:
+    return np.asarray(features.column(name).to_numpy(), dtype=np.float64)
+
+
 def content(features: pa.Table, w: Weights) -> np.ndarray:
     """The customer's affinity for the concert's city and genre (shares of past buys)."""
-    f = {k: features.column(k).to_numpy().astype(np.float64) for k in ("share_city", "share_genre", "share_city_genre")}
-    return w.city_genre * f["share_city_genre"] + w.city * f["share_city"] + w.genre * f["share_genre"]
+    f = {k: _col(features, k) for k in ("share_city", "share_genre", "share_city_genre")}
+    return np.asarray(
+        w.city_genre * f["share_city_genre"] + w.city * f["share_city"] + w.genre * f["share_genre"]
+    )
 
 
 def popularity(features: pa.Table) -> np.ndarray:
     """Ticket transactions the concert had before the moment of recommending."""
-    return features.column("sold_before").to_numpy().astype(np.float64)
+    return _col(features, "sold_before")
 
 
 def content_only(features: pa.Table) -> np.ndarray:
     """Baseline: the city + genre mix of the customer's past purchases."""
-    f = {k: features.column(k).to_numpy().astype(np.float64) for k in ("share_city", "share_genre")}
-    return f["share_city"] + f["share_genre"]
+    return np.asarray(_col(features, "share_city") + _col(features, "share_genre"))
 
 
 def hybrid(

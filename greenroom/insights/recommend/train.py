@@ -44,4 +44,6 @@ def train_recommender(
     cut = dt.datetime.combine(today, dt.time(), dt.UTC)
     factors = fit_als(reader.sql(_sql.PURCHASES, [cut]), **p)
     seconds = time.perf_counter() - start
-    return TrainedRecommender(today, factors, w, {**p, "eval_customers": eval_customers}, metrics, seconds)
+    return TrainedRecommender(
+        today, factors, w, {**p, "eval_customers": eval_customers}, metrics, seconds
+    )

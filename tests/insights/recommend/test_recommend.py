@@ -45,26 +45,38 @@ def test_known_customer_gets_upcoming_unbought_concerts_with_reasons(
     recs = generate_recommendations(reader, model, UserPreferences(customer_id=cid, limit=5))
     assert 0 < len(recs) <= 5
     ids = [r.concert_id for r in recs]
-    upcoming = reader.sql(
-        "SELECT concert_id FROM silver.concerts WHERE status = 'scheduled' AND event_date > ?",
-        [str(world.settings.today)],
-    ).column(0).to_pylist()
-    bought = reader.sql(
-        "SELECT concert_id FROM silver.ticket_sales WHERE customer_id = ?", [cid]
-    ).column(0).to_pylist()
+    upcoming = (
+        reader.sql(
+            "SELECT concert_id FROM silver.concerts WHERE status = 'scheduled' AND event_date > ?",
+            [str(world.settings.today)],
+        )
+        .column(0)
+        .to_pylist()
+    )
+    bought = (
+        reader.sql("SELECT concert_id FROM silver.ticket_sales WHERE customer_id = ?", [cid])
+        .column(0)
+        .to_pylist()
+    )
     assert set(ids) <= set(upcoming)
     assert not set(ids) & set(bought)
     assert all(r.reason and r.artist and r.venue and r.city for r in recs)
     assert [r.score for r in recs] == sorted((r.score for r in recs), reverse=True)
 
 
-def test_cold_start_from_preferences_alone(setup: tuple[Reader, TrainedRecommender, BuiltWorld]) -> None:
+def test_cold_start_from_preferences_alone(
+    setup: tuple[Reader, TrainedRecommender, BuiltWorld],
+) -> None:
     reader, model, _ = setup
-    city, genre, artist = reader.sql(
-        "SELECT v.city, a.primary_genre, a.name FROM silver.concerts c "
-        "JOIN silver.venues v USING (venue_id) JOIN silver.artists a USING (artist_id) "
-        "WHERE c.status = 'scheduled' ORDER BY c.concert_id LIMIT 1"
-    ).to_pylist()[0].values()
+    city, genre, artist = (
+        reader.sql(
+            "SELECT v.city, a.primary_genre, a.name FROM silver.concerts c "
+            "JOIN silver.venues v USING (venue_id) JOIN silver.artists a USING (artist_id) "
+            "WHERE c.status = 'scheduled' ORDER BY c.concert_id LIMIT 1"
+        )
+        .to_pylist()[0]
+        .values()
+    )
     recs = generate_recommendations(
         reader, model, UserPreferences(genres=(genre,), cities=(city,), liked_artists=(artist,))
     )
@@ -74,7 +86,9 @@ def test_cold_start_from_preferences_alone(setup: tuple[Reader, TrainedRecommend
     assert cheap == []
 
 
-def test_model_round_trips_through_bytes(setup: tuple[Reader, TrainedRecommender, BuiltWorld]) -> None:
+def test_model_round_trips_through_bytes(
+    setup: tuple[Reader, TrainedRecommender, BuiltWorld],
+) -> None:
     _, model, _ = setup
     again = TrainedRecommender.from_bytes(model.to_bytes())
     assert again.metrics == model.metrics and again.weights == model.weights
