@@ -1,4 +1,5 @@
-"""`greenroom ml …`: the model registry (versions, rollback) and drift checks."""
+"""`greenroom ml …`: training, recommendations and trends; the model registry (versions,
+rollback) and drift checks."""
 
 from __future__ import annotations
 
@@ -9,8 +10,12 @@ import typer
 
 if TYPE_CHECKING:
     from greenroom.insights.registry import ModelRegistry
+    from greenroom.lake import Lakehouse
 
-app = typer.Typer(help="Trained models: versions, rollback, drift.", no_args_is_help=True)
+app = typer.Typer(
+    help="Insights: train models, recommend, trends; model versions, rollback, drift.",
+    no_args_is_help=True,
+)
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 
@@ -125,3 +130,150 @@ def drift(
     rows = [[f, round(v, 4), f in report.alerts] for f, v in report.psi.items()]
     print_rows(["feature", "psi", "alert"], rows, title=f"drift of {model} v{report.version}")
     typer.echo("retrain recommended" if report.needs_retrain else "no drift above threshold")
+
+
+@app.command("train")
+def train(
+    model: Annotated[
+        str | None, typer.Argument(help="The model to train (default: every model).")
+    ] = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """Train on the lake as it is now; the new version serves only if it beats the serving
+    one on its backtest (a failed or worse training leaves the serving version)."""
+    from greenroom.cli._output import print_json, print_rows
+    from greenroom.insights.train import TRAINERS
+    from greenroom.insights.train import train as train_model
+    from greenroom.lake import Lakehouse
+
+    lake = Lakehouse.open()
+    done = [train_model(lake, lake.settings, name) for name in ([model] if model else TRAINERS)]
+    if json_out:
+        print_json(
+            [
+                {
+                    "model": v.name,
+                    "version": v.version,
+                    "status": v.status,
+                    "primary_metric": v.primary_metric,
+                    "value": v.primary_value,
+                    "metrics": v.metrics,
+                    "error": v.error,
+                }
+                for v in done
+            ]
+        )
+    else:
+        print_rows(
+            ["model", "version", "status", "primary metric", "value", "error"],
+            [
+                [v.name, v.version, v.status, v.primary_metric, v.primary_value, v.error]
+                for v in done
+            ],
+            title="training",
+        )
+    if any(v.status == "failed" for v in done):
+        raise typer.Exit(1)
+
+
+@app.command("recommend")
+def recommend(
+    customer: Annotated[
+        str | None, typer.Option("--customer", help="A customer id (`cus_…`).")
+    ] = None,
+    likes: Annotated[
+        list[str] | None, typer.Option("--likes", help="An artist you like (repeatable).")
+    ] = None,
+    genre: Annotated[list[str] | None, typer.Option("--genre", help="Repeatable.")] = None,
+    city: Annotated[list[str] | None, typer.Option("--city", help="Repeatable.")] = None,
+    budget: Annotated[
+        float | None, typer.Option("--budget", help="Highest ticket price in USD.")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=50)] = 10,
+    json_out: JsonFlag = False,
+) -> None:
+    """Upcoming concerts for a customer, or for tastes alone, each with its reason."""
+    from greenroom.cli._output import print_json, print_rows
+    from greenroom.governance.session import governed_session
+    from greenroom.insights.recommend import (
+        TrainedRecommender,
+        UserPreferences,
+        generate_recommendations,
+    )
+    from greenroom.insights.train import RECOMMENDER
+    from greenroom.lake import Lakehouse
+
+    lake = Lakehouse.open()
+    registry = _registry_of(lake)
+    model = TrainedRecommender.from_bytes(registry.load_artefact(RECOMMENDER))
+    prefs = UserPreferences(
+        customer_id=customer,
+        genres=tuple(genre or ()),
+        cities=tuple(city or ()),
+        budget=budget,
+        liked_artists=tuple(likes or ()),
+        limit=limit,
+    )
+    with governed_session(lake) as reader:
+        found = generate_recommendations(reader, model, prefs)
+    rows = [[r.date.date().isoformat(), r.artist, r.venue, r.city, r.reason] for r in found]
+    if json_out:
+        print_json(
+            [
+                {
+                    "concert_id": r.concert_id,
+                    "artist": r.artist,
+                    "venue": r.venue,
+                    "city": r.city,
+                    "date": r.date.isoformat(),
+                    "score": r.score,
+                    "reason": r.reason,
+                }
+                for r in found
+            ]
+        )
+    else:
+        print_rows(["date", "artist", "venue", "city", "why"], rows, title="recommended")
+
+
+@app.command("trends")
+def trends(
+    period: Annotated[
+        str, typer.Option("--period", help="last_12_months, 2025, 2025-Q3, 2025-07, …")
+    ] = "last_12_months",
+    metric: Annotated[
+        list[str] | None, typer.Option("--metric", help="revenue, tickets, concerts (repeatable).")
+    ] = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """Growth with significance, seasonality, change points and anomalies, in plain words."""
+    from greenroom.cli._output import print_json
+    from greenroom.governance.session import governed_session
+    from greenroom.insights.trends import analyze_trends
+    from greenroom.lake import Lakehouse
+    from greenroom.lake.jsonable import table_to_json
+
+    lake = Lakehouse.open()
+    with governed_session(lake) as reader:
+        found = analyze_trends(
+            reader, period, tuple(metric or ("revenue", "tickets")), today=lake.settings.today
+        )
+    if json_out:
+        print_json(
+            {
+                "period": [found.period.start.isoformat(), found.period.end.isoformat()],
+                "previous": [found.previous.start.isoformat(), found.previous.end.isoformat()],
+                "insights": found.insights,
+                "growth": table_to_json(found.growth),
+                "anomalies": table_to_json(found.anomalies),
+            }
+        )
+        return
+    for line in found.insights:
+        typer.echo(f"• {line}")
+
+
+def _registry_of(lake: Lakehouse) -> ModelRegistry:
+    from greenroom.insights.registry import ModelRegistry
+
+    return ModelRegistry(lake, lake.settings)

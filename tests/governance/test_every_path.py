@@ -25,6 +25,7 @@ SYSTEM_PATHS = {
     "governance/session.py",  # the one place a governed session wraps a plain one
     "governance/lineage/path.py",  # reads batch ids of ops.ingestion_batches (metadata)
     "governance/pii/scan.py",  # the PII scanner samples every zone, as a platform job
+    "insights/train.py",  # model training reads silver as a platform job, like the pipeline
     "cli/demo.py",  # the demo's operator summary, printed before any principal exists
 }
 """Where the plain session may be used, each with the reason."""

@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from greenroom.insights.trends import series
 from greenroom.insights.trends.daily import ChangePoint, analyze_daily
-from greenroom.insights.trends.exceptions import UnknownMetricError
+from greenroom.insights.trends.exceptions import FuturePeriodError, UnknownMetricError
 from greenroom.insights.trends.insights import write_insights
 from greenroom.insights.trends.period import Period, resolve_period
 from greenroom.insights.trends.significance import benjamini_hochberg, growth_pvalues
@@ -84,6 +84,8 @@ def effective_period(time_period: PeriodSpec, today: dt.date) -> Period:
     """The period, cut at today: sales after today do not exist yet."""
     period = resolve_period(time_period, today)
     tomorrow = today + _DAY
+    if period.start >= tomorrow:
+        raise FuturePeriodError(period.label, today.isoformat())
     if period.end > tomorrow and period.start < tomorrow:
         return Period(f"{period.label} to date", period.start, tomorrow)
     return period

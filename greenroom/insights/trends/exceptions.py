@@ -26,6 +26,20 @@ class UnknownMetricError(TrendsError):
         )
 
 
+class FuturePeriodError(TrendsError):
+    """The whole period lies after today: no sale in it has happened yet."""
+
+    code = "trends_future_period"
+
+    def __init__(self, period: str, today: str) -> None:
+        self.period = period
+        self.today = today
+        super().__init__(
+            f"the period `{period}` starts after today ({today}): nothing has sold in it yet; "
+            "choose a period that has begun, e.g. `last_12_months` or `year_to_date`"
+        )
+
+
 class UnknownPeriodError(TrendsError):
     """The time period is neither a named period nor a pair of dates."""
 

@@ -61,3 +61,13 @@ def test_unknown_metric_names_the_valid_ones() -> None:
     assert err.value.code == "trends_unknown_metric"
     assert err.value.error_payload()["data"]["valid"] == ["revenue", "tickets", "concerts"]
     assert "`profit`" in str(err.value) and "`tickets`" in str(err.value)
+
+
+def test_a_period_wholly_after_today_is_an_error() -> None:
+    from greenroom.insights.trends import TrendsError
+    from greenroom.insights.trends.analysis import effective_period
+
+    with pytest.raises(TrendsError) as err:
+        effective_period("2099", TODAY)
+    assert err.value.code == "trends_future_period" and "last_12_months" in str(err.value)
+    assert effective_period("2026", TODAY).label == "2026 to date"
