@@ -63,6 +63,9 @@ class Sources:
     venues: str = "silver.venues"
 
 
+LAKE = Sources()
+
+
 _SQL = """
 WITH sold AS (
     SELECT s.concert_id, SUM(s.quantity)::DOUBLE AS tickets
@@ -152,7 +155,7 @@ TARGETS_SCHEMA = pa.schema(
 )
 
 
-def build_features(reader: Reader, targets: pa.Table, sources: Sources = Sources()) -> pa.Table:
+def build_features(reader: Reader, targets: pa.Table, sources: Sources = LAKE) -> pa.Table:
     """One row of features (and the three baselines) per target, ordered by ``row_id``."""
     reader.register(TARGETS, targets.select(TARGETS_SCHEMA.names).cast(TARGETS_SCHEMA))
     sql = _SQL.format(
@@ -186,7 +189,7 @@ ORDER BY row_id
 
 
 def concert_targets(
-    reader: Reader, where: str, as_of: str, params: list[object], sources: Sources = Sources()
+    reader: Reader, where: str, as_of: str, params: list[object], sources: Sources = LAKE
 ) -> pa.Table:
     """Targets for the lake's own concerts matching ``where`` (SQL over alias ``c``), with
     ``as_of`` an SQL expression; ``actual`` is the tickets sold where the show took place."""

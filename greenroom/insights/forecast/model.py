@@ -32,6 +32,7 @@ import pyarrow as pa
 from greenroom.insights.forecast.features import (
     CATEGORICAL,
     FEATURES,
+    LAKE,
     NUMERIC,
     Sources,
     build_features,
@@ -61,7 +62,9 @@ ROUNDS = 400
 SCALE_ROUNDS = 150
 REFIT = True
 
-TRAIN_AS_OF = "CAST(COALESCE(c.local_start, c.event_date) AS DATE) - (hash(c.concert_id) % 366)::INTEGER"
+TRAIN_AS_OF = (
+    "CAST(COALESCE(c.local_start, c.event_date) AS DATE) - (hash(c.concert_id) % 366)::INTEGER"
+)
 
 
 @dataclass(frozen=True)
@@ -151,7 +154,7 @@ def to_matrix(features: pa.Table, levels: dict[str, list[str]]) -> np.ndarray:
     return np.column_stack(cols)
 
 
-def training_features(reader: Reader, today: dt.date, sources: Sources = Sources()) -> pa.Table:
+def training_features(reader: Reader, today: dt.date, sources: Sources = LAKE) -> pa.Table:
     """Features and the actual tickets of every concert completed before ``today``, each seen
     from a deterministic forecast day 0–365 days before the show."""
     targets = concert_targets(
