@@ -96,25 +96,46 @@ def rollback(
 def drift(
     model: Annotated[str, typer.Argument(help="The model whose features to check.")],
     current: Annotated[
-        Path,
+        Path | None,
         typer.Option(
-            "--current", help="Parquet file of today's feature values (a column per feature)."
+            "--current",
+            help="Parquet file of today's feature values (a column per feature); the "
+            "forecaster's are computed from the lake when omitted.",
         ),
-    ],
+    ] = None,
     threshold: Annotated[float, typer.Option(help="PSI above this is an alert.")] = 0.2,
     version: Annotated[int | None, typer.Option(help="Default: the serving version.")] = None,
+    retrain: Annotated[
+        bool, typer.Option("--retrain", help="Train a new version when a feature drifted.")
+    ] = False,
     json_out: JsonFlag = False,
 ) -> None:
-    """Population stability index per feature, today's sample against the training one."""
+    """Population stability index per feature, today's sample against the training one;
+    exit 1 when a feature drifted past the threshold (with `--retrain`, after retraining)."""
     import pyarrow.parquet as pq
 
     from greenroom.cli._output import print_json, print_rows
     from greenroom.errors import UserError
     from greenroom.insights.drift import check_drift
+    from greenroom.insights.train import FORECAST, forecast_serving_features
+    from greenroom.lake import Lakehouse
 
-    if not current.is_file():
-        raise UserError(f"`{current}` is not a file; give a Parquet file of today's features")
-    report = check_drift(_registry(), model, pq.read_table(current), threshold, version=version)
+    lake = Lakehouse.open()
+    if current is not None:
+        if not current.is_file():
+            raise UserError(f"`{current}` is not a file; give a Parquet file of today's features")
+        today = pq.read_table(current)
+    elif model == FORECAST:
+        with lake.session() as reader:  # a platform check over silver, like training
+            today = forecast_serving_features(reader, lake.settings.today)
+    else:
+        raise UserError(f"give `--current FILE.parquet`: today's features of `{model}`")
+    report = check_drift(_registry_of(lake), model, today, threshold, version=version)
+    retrained = None
+    if retrain and report.needs_retrain:
+        from greenroom.insights.train import train as train_model
+
+        retrained = train_model(lake, lake.settings, model)
     if json_out:
         print_json(
             {
@@ -124,12 +145,25 @@ def drift(
                 "psi": report.psi,
                 "alerts": list(report.alerts),
                 "needs_retrain": report.needs_retrain,
+                "retrained": None
+                if retrained is None
+                else {"version": retrained.version, "status": retrained.status},
             }
         )
-        return
-    rows = [[f, round(v, 4), f in report.alerts] for f, v in report.psi.items()]
-    print_rows(["feature", "psi", "alert"], rows, title=f"drift of {model} v{report.version}")
-    typer.echo("retrain recommended" if report.needs_retrain else "no drift above threshold")
+    else:
+        rows = [[f, round(v, 4), f in report.alerts] for f, v in report.psi.items()]
+        print_rows(["feature", "psi", "alert"], rows, title=f"drift of {model} v{report.version}")
+        if not report.needs_retrain:
+            typer.echo("no drift above threshold")
+        elif retrained is None:
+            typer.echo(
+                f"drift in {', '.join(report.alerts)}: retrain (`greenroom ml train {model}`)"
+            )
+        else:
+            typer.echo(f"drift in {', '.join(report.alerts)}: retrained, {retrained.name} "
+                       f"v{retrained.version} is {retrained.status}")  # fmt: skip
+    if report.needs_retrain:
+        raise typer.Exit(1)
 
 
 @app.command("train")
@@ -174,6 +208,37 @@ def train(
         )
     if any(v.status == "failed" for v in done):
         raise typer.Exit(1)
+
+
+@app.command("predict")
+def predict(
+    artist: Annotated[str, typer.Option("--artist", help="An artist id or exact name.")],
+    venue: Annotated[str, typer.Option("--venue", help="A venue id or exact name.")],
+    date: Annotated[str, typer.Option("--date", help="The show's date, YYYY-MM-DD.")],
+    json_out: JsonFlag = False,
+) -> None:
+    """Tickets an artist would sell at a venue on a date, with 80% and 95% intervals."""
+    from greenroom.cli._output import print_json
+    from greenroom.governance.session import governed_session
+    from greenroom.insights.forecast import TrainedForecaster, predict_ticket_sales
+    from greenroom.insights.train import FORECAST
+    from greenroom.lake import Lakehouse
+
+    lake = Lakehouse.open()
+    model = TrainedForecaster.from_artefact(_registry_of(lake).load_artefact(FORECAST))
+    with governed_session(lake) as reader:
+        found = predict_ticket_sales(reader, model, artist, venue, date)
+    if json_out:
+        print_json(found.__dict__)
+        return
+    flag = "  (low confidence)" if found.low_confidence else ""
+    typer.echo(
+        f"{found.predicted_value:,.0f} tickets (80%: {found.lower_80:,.0f}–{found.upper_80:,.0f}; "
+        f"95%: {found.lower_95:,.0f}–{found.upper_95:,.0f}), confidence "
+        f"{found.confidence_score:.2f}{flag}"
+    )
+    if found.actual_value is not None:
+        typer.echo(f"actually sold: {found.actual_value:,.0f}")
 
 
 @app.command("recommend")

@@ -21,13 +21,30 @@ from typing import TYPE_CHECKING
 from greenroom.errors import UserError
 
 if TYPE_CHECKING:
+    import datetime as dt
+
+    import pyarrow as pa
+
     from greenroom.config import Settings
     from greenroom.insights.registry import ModelVersion, TrainedModel
     from greenroom.lake import Lakehouse
+    from greenroom.lake.reader import Reader
 
 RECOMMENDER = "recommender"
+FORECAST = "ticket_sales_forecast"
+DRIFT_SAMPLE_ROWS = 2000
+"""Rows of training features kept with a version, to measure drift against."""
+FORECAST_DRIFT_FEATURES = (
+    "popularity_score", "log_capacity", "weekday", "month", "days_ahead",
+    "price_min", "price_max", "n_tiers", "primary_genre", "venue_type", "country",
+)  # fmt: skip
+"""The forecaster's features that describe the concert being forecast. Its history
+aggregates (`a_*`, `v_*`, `g_*`, `all_mean_log`) grow with the calendar by construction, so
+their PSI between training rows (seen from past dates) and today's would flag time itself,
+not a change in the shows being asked about; they are left out of the drift check."""
 
 _INPUTS: dict[str, tuple[str, ...]] = {
+    FORECAST: ("silver.concerts", "silver.ticket_sales", "silver.artists", "silver.venues"),
     RECOMMENDER: (
         "silver.ticket_sales",
         "silver.concerts",
@@ -63,7 +80,50 @@ def _recommender(lake: Lakehouse, settings: Settings) -> TrainedModel:
     )
 
 
+def _forecaster(lake: Lakehouse, settings: Settings) -> TrainedModel:
+    from greenroom.insights.forecast import train_forecaster
+    from greenroom.insights.registry import Trained
+
+    with lake.session() as reader:
+        model = train_forecaster(reader, settings.today)
+        sample = forecast_training_sample(reader, settings.today)
+    return Trained(
+        name=FORECAST,
+        params={**model.params, "today": settings.today.isoformat()},
+        metrics=dict(model.metrics),
+        primary_metric="calibration_mae",
+        direction="lower",
+        features=model.features,
+        artefact=model.artefact,
+        snapshots=_snapshots(lake, _INPUTS[FORECAST]),
+        feature_sample=sample,
+    )
+
+
+def _sample(table: pa.Table) -> pa.Table:
+    step = max(1, table.num_rows // DRIFT_SAMPLE_ROWS)
+    return table.take(list(range(0, table.num_rows, step))[:DRIFT_SAMPLE_ROWS])
+
+
+def forecast_training_sample(reader: Reader, today: dt.date) -> pa.Table:
+    """A deterministic sample of the features the forecaster trained on (completed concerts
+    seen from before their show): the reference drift is measured against."""
+    from greenroom.insights.forecast.model import training_features
+
+    return _sample(training_features(reader, today).select(list(FORECAST_DRIFT_FEATURES)))
+
+
+def forecast_serving_features(reader: Reader, today: dt.date) -> pa.Table:
+    """The features of the concerts the forecaster is asked about now (scheduled ones, as
+    of `today`): compared with the training sample, their drift says when to retrain."""
+    from greenroom.insights.forecast.features import build_features, concert_targets
+
+    targets = concert_targets(reader, "c.status = 'scheduled'", "?::DATE", [today])
+    return _sample(build_features(reader, targets).select(list(FORECAST_DRIFT_FEATURES)))
+
+
 TRAINERS: dict[str, Callable[[Lakehouse, Settings], TrainedModel]] = {
+    FORECAST: _forecaster,
     RECOMMENDER: _recommender,
 }
 """Every model greenroom trains, by its registry name."""

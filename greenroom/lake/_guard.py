@@ -97,6 +97,26 @@ def guard(con: duckdb.DuckDBPyConnection, query: str, registered: set[str]) -> G
     return found
 
 
+def lake_tables(con: duckdb.DuckDBPyConnection, query: str) -> list[str]:
+    """The `ns.table` names `query` reads, from DuckDB's own parse tree (unlike
+    `get_table_names`, it accepts prepared parameters `?`); empty when it does not parse."""
+    try:
+        rows = con.execute("SELECT json_serialize_sql(?::VARCHAR)", [query]).fetchall()
+    except duckdb.Error:  # pragma: no cover - the function is built in
+        return []
+    tree: dict[str, Any] = json.loads(rows[0][0] if rows else "{}")
+    if tree.get("error"):
+        return []
+    names = {
+        f"{node.get('schema_name')}.{node.get('table_name')}".lower()
+        for node in _nodes(tree.get("statements") or [])
+        if node.get("type") == "BASE_TABLE"
+        and str(node.get("schema_name") or "").lower() in NAMESPACES
+        and not node.get("catalog_name")
+    }
+    return sorted(names)
+
+
 def _check_node(
     node: dict[str, Any], query: str, allowed_plain: set[str], found: GuardedQuery
 ) -> None:

@@ -28,7 +28,7 @@ import pyarrow as pa
 from pyiceberg.expressions import AlwaysTrue, BooleanExpression, Or
 from pyiceberg.schema import Schema
 
-from greenroom.lake._guard import guard
+from greenroom.lake._guard import guard, lake_tables
 from greenroom.lake._names import NAMESPACES
 from greenroom.lake._pushdown import filter_for_reference
 from greenroom.lake._references import QueryReferences, find_references
@@ -305,10 +305,11 @@ def _check_read_only(query: str) -> None:
 
 
 def _duckdb_table_names(con: duckdb.DuckDBPyConnection, query: str) -> list[str]:
+    """The tables DuckDB says `query` reads (the fallback when sqlglot cannot parse it)."""
     try:
         return sorted(con.get_table_names(query, qualified=True))
-    except duckdb.Error:
-        return []
+    except duckdb.Error:  # e.g. "Unexpected prepared parameter": ask its parse tree
+        return lake_tables(con, query)
 
 
 def _translate(exc: duckdb.Error, query: str) -> Exception:

@@ -61,5 +61,8 @@ def test_rollback_then_rollback_to(registry: ModelRegistry) -> None:
 def test_drift_from_a_parquet_file(registry: ModelRegistry, tmp_path: Path) -> None:
     current = tmp_path / "today.parquet"
     pq.write_table(pa.table({"price": [float(i) + 60 for i in range(100)]}), current)
-    out = _json(["drift", "forecast", "--current", str(current), "--json"])
+    result = CliRunner().invoke(app, ["drift", "forecast", "--current", str(current), "--json"])
+    assert result.exit_code == 1, result.output  # drift is a failing check, for schedulers
+    out = json.loads(result.stdout)
     assert out["version"] == 3 and out["needs_retrain"] is True and out["alerts"] == ["price"]
+    assert out["retrained"] is None

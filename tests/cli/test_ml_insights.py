@@ -98,3 +98,34 @@ def test_trends_speak_in_the_lakes_figures(home: Path) -> None:
     result = CliRunner().invoke(app, ["trends", "--period", "2099"])
     assert isinstance(result.exception, GreenroomError)
     assert result.exception.code == "trends_future_period"
+
+
+def test_train_the_forecaster_then_predict_and_check_drift(home: Path) -> None:
+    from greenroom.insights.train import FORECAST_DRIFT_FEATURES
+
+    trained = _run("train", "ticket_sales_forecast")
+    assert trained[0]["status"] == "serving" and trained[0]["value"] > 0
+    lake = Lakehouse.open(Settings(home=home))
+    artist, venue = (
+        lake.session()
+        .sql("SELECT artist_id, venue_id FROM silver.concerts WHERE status = 'scheduled' LIMIT 1")
+        .to_pylist()[0]
+        .values()
+    )
+    found = _run("predict", "--artist", artist, "--venue", venue, "--date", "2026-09-12")
+    assert found["lower_95"] <= found["lower_80"] <= found["predicted_value"]
+    assert found["predicted_value"] <= found["upper_80"] <= found["upper_95"]
+    assert 0 <= found["confidence_score"] <= 1
+    assert found["low_confidence"] is (found["confidence_score"] < 0.70)
+
+    result = CliRunner().invoke(
+        app, ["predict", "--artist", "zz", "--venue", venue, "--date", "2026-09-12"]
+    )
+    assert isinstance(result.exception, GreenroomError)
+    assert result.exception.code == "forecast_unknown_artist" and "closest" in str(result.exception)
+
+    result = CliRunner().invoke(app, ["drift", "ticket_sales_forecast", "--json"])
+    assert result.exit_code in (0, 1), result.output
+    report = json.loads(result.stdout)
+    assert set(report["psi"]) == set(FORECAST_DRIFT_FEATURES)
+    assert report["needs_retrain"] is (result.exit_code == 1)

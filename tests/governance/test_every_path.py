@@ -26,6 +26,7 @@ SYSTEM_PATHS = {
     "governance/lineage/path.py",  # reads batch ids of ops.ingestion_batches (metadata)
     "governance/pii/scan.py",  # the PII scanner samples every zone, as a platform job
     "insights/train.py",  # model training reads silver as a platform job, like the pipeline
+    "cli/ml.py",  # `ml drift` computes the forecaster's features as training does
     "cli/demo.py",  # the demo's operator summary, printed before any principal exists
 }
 """Where the plain session may be used, each with the reason."""

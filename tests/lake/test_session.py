@@ -73,6 +73,13 @@ def test_a_table_alias_as_a_row_gets_every_column(session: Session) -> None:
     assert set(rows[0]["s"]) == set(SALES_SCHEMA.names)
 
 
+def test_a_first_query_sqlglot_cannot_parse_still_finds_its_tables(session: Session) -> None:
+    """`?::DATE` defeats sqlglot, and DuckDB's `get_table_names` refuses prepared
+    parameters: the tables then come from DuckDB's own parse tree."""
+    got = session.sql(f"SELECT ?::DATE AS d, count(*) AS n FROM {T}", ["2025-01-01"])
+    assert got["n"][0].as_py() == 600
+
+
 def test_filter_pushdown_prunes_partition_files(session: Session) -> None:
     out = session.sql(
         "SELECT count(*) AS n FROM silver.sales WHERE event_date >= '2024-05-01' AND quantity > 0"
