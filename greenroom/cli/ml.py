@@ -241,6 +241,40 @@ def predict(
         typer.echo(f"actually sold: {found.actual_value:,.0f}")
 
 
+@app.command("venues")
+def venues(
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Venues to show.")] = 20,
+    json_out: JsonFlag = False,
+) -> None:
+    """Next quarter per venue: bookings and revenue with 80% intervals, and rank change."""
+    from greenroom.cli._output import print_json, print_rows
+    from greenroom.governance.session import governed_session
+    from greenroom.insights.forecast import TrainedForecaster
+    from greenroom.insights.forecast.venues import forecast_venue_popularity
+    from greenroom.insights.train import FORECAST
+    from greenroom.lake import Lakehouse
+    from greenroom.lake.jsonable import table_to_json
+
+    lake = Lakehouse.open()
+    model = TrainedForecaster.from_artefact(_registry_of(lake).load_artefact(FORECAST))
+    with governed_session(lake) as reader:
+        found = forecast_venue_popularity(reader, model).sort_by("predicted_rank")
+    if json_out:
+        print_json(table_to_json(found))
+        return
+    rows = [
+        [r["predicted_rank"], r["name"] or r["venue_id"], r["scheduled"], f"{r['revenue']:,.0f}",
+         f"{r['revenue_low_80']:,.0f}–{r['revenue_high_80']:,.0f}", r["rank_change"]]
+        for r in found.slice(0, limit).to_pylist()
+    ]  # fmt: skip
+    start = found["quarter_start"][0].as_py() if found.num_rows else None
+    print_rows(
+        ["rank", "venue", "shows", "revenue", "80% interval", "rank change"],
+        rows,
+        title=f"venues next quarter (from {start})",
+    )
+
+
 @app.command("recommend")
 def recommend(
     customer: Annotated[
