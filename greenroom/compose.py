@@ -41,7 +41,14 @@ def build_assistant(
     from greenroom.agent.memory import SqliteMemory, memory_path
     from greenroom.agent.planner.lexicon import build_lexicon
     from greenroom.agent.providers.settings import build_provider
-    from greenroom.agent.tools import SemanticQueryTool
+    from greenroom.agent.tools import (
+        RecommendConcertsTool,
+        RevenueOutlookTool,
+        SemanticQueryTool,
+        TicketForecastTool,
+        TrendsTool,
+        registry_artefacts,
+    )
     from greenroom.governance.session import governed_session
     from greenroom.semantic import SemanticLayer
 
@@ -54,6 +61,14 @@ def build_assistant(
         store = None
     else:
         store = memory
+    artefacts = registry_artefacts(lake, settings)
+    day = today or settings.today
+    insights = (
+        TicketForecastTool(session, artefacts),
+        RecommendConcertsTool(session, artefacts),
+        TrendsTool(session, day),
+        RevenueOutlookTool(session, artefacts, day),
+    )
     bot = ConcertAIChatbot(
         SemanticQueryTool(layer),
         build_lexicon(session),
@@ -61,6 +76,7 @@ def build_assistant(
         provider=build_provider(settings.model),
         actor_id=principal.name,
         on_turn=chat_auditor(settings, principal),
+        insights={tool.name: tool for tool in insights},
     )
     return bot, session
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from greenroom.agent.memory import MemoryBackend
     from greenroom.agent.planner.lexicon import Lexicon
     from greenroom.agent.providers import ModelProvider
-    from greenroom.agent.tools import SemanticQueryTool
+    from greenroom.agent.tools import SemanticQueryTool, Tool
     from greenroom.semantic import SemanticResult
 
 Kind = Literal["answer", "clarification", "refusal", "error"]
@@ -66,8 +66,11 @@ class ConcertAIChatbot:
         provider: ModelProvider | None = None,
         actor_id: str = "admin",
         on_turn: TurnListener | None = None,
+        insights: Mapping[str, Tool] | None = None,
     ) -> None:
         self.tool = tool
+        self.insights: dict[str, Tool] = dict(insights or {})
+        """The insights tools by name (`ticket_forecast`, …); a missing one is declined."""
         self.on_turn = on_turn
         """Told of every turn before its answer is returned (the composition root wires the
         audit here); if it raises, the question gets no answer."""
@@ -176,7 +179,7 @@ class ConcertAIChatbot:
 
     def _plan(self, message: str, context: Context) -> Plan:
         offline = plan(message, self.lexicon, self.today, context)
-        if self.provider is None or offline.kind in ("refusal", "preference", "why"):
+        if self.provider is None or offline.kind in ("refusal", "preference", "why", "insight"):
             return offline
         from greenroom.agent.model_planner import propose
 
@@ -218,6 +221,10 @@ class ConcertAIChatbot:
                 answer=text,
                 interpretation="A standing preference for this user; nothing was run.",
             ), {"kind": "preference", "preferences": filters}
+        if turn.kind == "insight":
+            from greenroom.agent.insight_answer import answer_insight
+
+            return answer_insight(self, turn, session)
         assert turn.query is not None
         if turn.kind == "why":
             from greenroom.agent.why import explain

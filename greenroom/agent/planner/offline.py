@@ -15,6 +15,7 @@ from typing import Literal
 
 from greenroom.agent.planner import guard
 from greenroom.agent.planner import vocabulary as vocab
+from greenroom.agent.planner.insights import InsightCall, detect
 from greenroom.agent.planner.lexicon import Entry, Lexicon, Mention
 from greenroom.agent.planner.parse import ChartType, Signals, parse
 from greenroom.agent.planner.text import Tokens
@@ -23,7 +24,7 @@ from greenroom.semantic.compiler import period_of
 from greenroom.semantic.query import Comparison, Filter, Order, SemanticQuery, TimeRange
 from greenroom.semantic.timeexpr import shift_year
 
-PlanKind = Literal["query", "clarification", "refusal", "why", "preference"]
+PlanKind = Literal["query", "clarification", "refusal", "why", "preference", "insight"]
 _LOCATION = {"venue", "city", "country", "venue_type"}
 _WHO = {"artist", "genre", "growth_trend"}
 _PREFERENCE = (
@@ -68,6 +69,8 @@ class Plan:
     """The part of a share ("what share of revenue came from Germany"): the first metric
     under this filter, over the same without it (`SemanticLayer.share_of`)."""
     preferences: tuple[Filter, ...] | None = None
+    insight: InsightCall | None = None
+    """A question for an insights model (forecast, recommendation, trends): its tool call."""
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,9 @@ def plan(message: str, lexicon: Lexicon, today: dt.date, context: Context | None
         chosen = _pick(message, ctx.pending)
         if chosen is not None:
             return Plan("query", query=chosen.query)
+    insight = detect(message, lexicon, today)
+    if insight is not None:
+        return Plan("insight", insight=insight)
     sig = parse(message, lexicon, today)
     tokens = sig.tokens
     if tokens.has(*_FORGET):

@@ -431,3 +431,40 @@ def _count(word: str) -> int | None:
     if word.isdigit() and len(word) <= 4:
         return int(word)
     return _NUMBER_WORDS.get(word)
+
+
+_DAY_FIRST = re.compile(
+    r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]+)(?:,?\s+((?:19|20)\d\d))?\b"
+)
+_MONTH_FIRST = re.compile(r"\b([a-z]+)\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+((?:19|20)\d\d))?")
+_ISO = re.compile(r"\b((?:19|20)\d\d)-(\d{2})-(\d{2})\b")
+
+
+def parse_day(text: str, today: dt.date) -> dt.date | None:
+    """One calendar day in `text` ("12 September", "September 12th 2026", "2026-09-12",
+    "tomorrow"); a day without a year is its next occurrence from `today`. None if none."""
+    folded = text.lower()
+    iso = _ISO.search(folded)
+    if iso:
+        try:
+            return dt.date(int(iso[1]), int(iso[2]), int(iso[3]))
+        except ValueError:
+            return None
+    if re.search(r"\btomorrow\b", folded):
+        return today + dt.timedelta(days=1)
+    if re.search(r"\btoday\b|\btonight\b", folded):
+        return today
+    for pattern, day_at, month_at in ((_DAY_FIRST, 1, 2), (_MONTH_FIRST, 2, 1)):
+        for found in pattern.finditer(folded):
+            month = _month(found[month_at])
+            if month is None:
+                continue
+            year = int(found[3]) if found[3] else today.year
+            try:
+                day = dt.date(year, month, int(found[day_at]))
+                if not found[3] and day < today:
+                    day = day.replace(year=year + 1)
+            except ValueError:
+                return None
+            return day
+    return None
