@@ -37,7 +37,9 @@ def print_table(
     optional: Sequence[str] = (),
 ) -> None:
     """`table` for people: see `print_rows`; at most `max_rows` rows."""
-    rows = [list(row.values()) for row in table.slice(0, max_rows).to_pylist()]
+    shown = table.slice(0, max_rows)
+    # by column, not `to_pylist()`: two columns may share a name (`a.name, v.name`)
+    rows = [list(row) for row in zip(*(c.to_pylist() for c in shown.columns), strict=True)]
     console = _print(table.column_names, rows, title, optional)
     if table.num_rows > max_rows:
         console.print(f"… {table.num_rows - max_rows:,} more rows (use --json for all)")

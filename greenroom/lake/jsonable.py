@@ -34,6 +34,7 @@ def jsonable(value: Any) -> Any:
 
 
 def table_to_json(table: pa.Table) -> dict[str, Any]:
-    columns = table.column_names
-    rows = [[jsonable(v) for v in row.values()] for row in table.to_pylist()]
-    return {"columns": columns, "rows": rows}
+    # by column, not `to_pylist()`: two columns may share a name (`a.name, v.name`)
+    values = (c.to_pylist() for c in table.columns)
+    rows = [[jsonable(v) for v in row] for row in zip(*values, strict=True)]
+    return {"columns": table.column_names, "rows": rows}

@@ -122,3 +122,16 @@ def test_pipeline_history_at_80_columns(
     jobs = run(["pipeline", "history", "--run", row["run_id"]], capsys)
     assert_fits(jobs)
     assert "artist_performance" in jobs
+
+
+def test_columns_sharing_a_name_keep_their_own_values(capsys: pytest.CaptureFixture[str]) -> None:
+    import pyarrow as pa
+
+    from greenroom.cli._output import print_table
+    from greenroom.lake.jsonable import table_to_json
+
+    table = pa.Table.from_arrays([pa.array(["Ada"]), pa.array(["Rome Hall"])], ["name", "name"])
+    assert table_to_json(table) == {"columns": ["name", "name"], "rows": [["Ada", "Rome Hall"]]}
+    print_table(table)
+    out = capsys.readouterr().out
+    assert "Ada" in out and "Rome Hall" in out
