@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 def create_app(settings: Settings | None = None) -> FastAPI:
     from greenroom import __version__
     from greenroom.config import get_settings
-    from greenroom.web.api import analytics, chat, health, metrics, ops
+    from greenroom.web.api import analytics, chat, health, insights, metrics, ops
     from greenroom.web.pages import routes as pages
 
     state = WebState(settings or get_settings())
@@ -55,7 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(RequestValidationError, errors.validation_error_response)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, errors.http_error_response)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, errors.unexpected_error_response)
-    for module in (health, chat, metrics, analytics, ops):
+    for module in (health, chat, metrics, analytics, insights, ops):
         app.include_router(module.router)
     pages.mount(app)
     app.add_middleware(AuditTrail, audit_of=lambda scope: scope["app"].state.greenroom.audit)

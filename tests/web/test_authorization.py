@@ -34,6 +34,8 @@ RIGHTS: dict[tuple[str, str], str | None] = {
     ("GET", "/api/analytics/sales/breakdown/{by}"): "analytics",
     ("GET", "/api/analytics/concerts/{concert_id}"): "analytics",
     ("GET", "/api/analytics/filters"): "analytics",
+    ("GET", "/api/insights/forecasts"): "analytics",
+    ("GET", "/api/insights/recommendations"): "analytics",
     ("GET", "/api/ops/tables"): "operations",
     ("GET", "/api/ops/freshness"): "operations",
     ("GET", "/api/ops/ingestion/batches"): "operations",

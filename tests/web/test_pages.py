@@ -13,7 +13,17 @@ from tests.web.conftest import ADMIN_TOKEN
 
 pytestmark = pytest.mark.slow
 
-PAGES = ["/", "/venues", "/artists", "/sales", "/health", "/journey", "/chat"]
+PAGES = [
+    "/",
+    "/venues",
+    "/artists",
+    "/sales",
+    "/forecasts",
+    "/recommendations",
+    "/health",
+    "/journey",
+    "/chat",
+]
 
 
 def sign_in(client: TestClient, token: str = ADMIN_TOKEN) -> None:

@@ -160,3 +160,50 @@ def scatter(
             "showlegend": False,
         },
     }
+
+
+def intervals(
+    labels: Sequence[Any],
+    predicted: Sequence[float],
+    bounds_80: tuple[Sequence[float], Sequence[float]],
+    bounds_95: tuple[Sequence[float], Sequence[float]],
+    sold: Sequence[Any],
+    *,
+    value_title: str,
+) -> dict[str, Any]:
+    """Forecasts as points with their 95% (thin) and 80% (thick) intervals, beside bars of
+    what has happened so far; one category per label, first on top."""
+    labels = [jsonable(v) for v in labels]
+
+    def whisker(lo: Sequence[float], hi: Sequence[float], width: int) -> dict[str, Any]:
+        return {
+            "type": "data",
+            "symmetric": False,
+            "array": [h - p for h, p in zip(hi, predicted, strict=True)],
+            "arrayminus": [p - low for p, low in zip(predicted, lo, strict=True)],
+            "thickness": width,
+            "width": 0 if width > 2 else 4,
+            "color": ACCENT,
+        }
+
+    point = {"type": "scatter", "mode": "markers", "orientation": "h", "y": labels,
+             "x": list(predicted), "marker": {"color": ACCENT, "size": 8}}  # fmt: skip
+    return {
+        "data": [
+            {
+                "type": "bar",
+                "orientation": "h",
+                "y": labels,
+                "x": [jsonable(v) for v in sold],
+                "name": "Sold so far",
+                "marker": {"color": SECOND, "opacity": 0.55},
+            },
+            {**point, "name": "95% interval", "error_x": whisker(*bounds_95, 1)},
+            {**point, "name": "Forecast, 80% interval", "error_x": whisker(*bounds_80, 6)},
+        ],
+        "layout": {
+            "xaxis": _axis(value_title),
+            "yaxis": _axis(None, autorange="reversed", type="category"),
+            "legend": {"orientation": "h", "y": -0.15},
+        },
+    }

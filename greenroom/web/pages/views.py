@@ -201,3 +201,108 @@ def chat(request: Request, state: StateDep) -> Response:
     if not isinstance(gated, Caller):
         return gated
     return render(request, "chat.html", gated, title="Chat", charts=True, examples=CHAT_EXAMPLES)
+
+
+FORECAST_FIELDS = ("date_from", "date_to", "artist", "venue", "city", "country", "genre")
+RECOMMEND_FIELDS = ("customer", "genre", "city", "artist", "budget")
+
+
+def _forecast_filter(request: Request) -> tuple[Any, dict[str, str], str | None]:
+    """The forecast filter in the URL (`low_confidence` is `true`, `false` or empty), the
+    raw values and an error in words, as `read_filter`."""
+    from pydantic import ValidationError
+
+    from greenroom.web.queries import ForecastFilter
+
+    raw = {
+        k: request.query_params.get(k, "").strip()[:200]
+        for k in (*FORECAST_FIELDS, "low_confidence")
+    }
+    given = {k: v for k, v in raw.items() if v}
+    try:
+        return ForecastFilter.model_validate(given), raw, None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first.get("loc", ())) or "filter"
+        message = str(first.get("msg", "invalid")).removeprefix("Value error, ")
+        return ForecastFilter(), raw, f"The filter was not applied: {field}: {message}"
+
+
+@router.get("/forecasts")
+def forecasts(request: Request, state: StateDep) -> Response:
+    from greenroom.errors import UserError
+    from greenroom.web import queries
+    from greenroom.web.pages import insights
+
+    gated = gate(request, state, "analytics")
+    if not isinstance(gated, Caller):
+        return gated
+    f, raw, error = _forecast_filter(request)
+    data: dict[str, Any] = {}
+    refused = None
+    with state.readers.reader(gated.principal) as reader:
+        options = queries.filter_options(reader)
+        try:
+            data = insights.forecasts(reader, f, PAGE_SIZE, _offset(request))
+        except UserError as exc:  # a policy refusal or an unknown name: said on the page
+            refused = str(exc)
+    return render(
+        request,
+        "forecasts.html",
+        gated,
+        title="Forecasts",
+        charts=True,
+        f=raw,
+        filtered=any(raw.values()),
+        options=filter_suggestions(options),
+        filter_error=error,
+        refused=refused,
+        page_url=_page_url(request),
+        **data,
+    )
+
+
+@router.get("/recommendations")
+def recommendations(request: Request, state: StateDep) -> Response:
+    from greenroom.errors import UserError
+    from greenroom.insights.recommend.model import UserPreferences
+    from greenroom.web import queries
+    from greenroom.web.pages import insights
+
+    gated = gate(request, state, "analytics")
+    if not isinstance(gated, Caller):
+        return gated
+    raw = {k: request.query_params.get(k, "").strip()[:200] for k in RECOMMEND_FIELDS}
+    budget = None
+    error = None
+    if raw["budget"]:
+        try:
+            budget = float(raw["budget"])
+        except ValueError:
+            error = f"The budget `{raw['budget']}` is not a number of dollars; it was left out."
+    prefs = UserPreferences(
+        customer_id=raw["customer"] or None,
+        genres=(raw["genre"].lower(),) if raw["genre"] else (),
+        cities=(raw["city"],) if raw["city"] else (),
+        liked_artists=(raw["artist"],) if raw["artist"] else (),
+        budget=budget if budget and budget > 0 else None,
+    )
+    data: dict[str, Any] = {}
+    with state.readers.reader(gated.principal) as reader:
+        options = queries.filter_options(reader)
+        if not prefs.is_empty():
+            try:
+                data = insights.recommendations(reader, state.lake, prefs)
+            except UserError as exc:  # an unknown customer, a policy refusal
+                error = str(exc)
+    return render(
+        request,
+        "recommendations.html",
+        gated,
+        title="Recommendations",
+        f=raw,
+        asked=not prefs.is_empty(),
+        options=filter_suggestions(options),
+        error=error,
+        **data,
+    )

@@ -6,7 +6,7 @@
         tables(lake)
 
 `analytics` holds the business numbers (all through the semantic layer, so the dashboard
-and the chat agree), `ops` the operations views (tables, ingestion, quarantine, pipeline
+and the chat agree), `insights` the forecasts and recommendations, `ops` the operations views (tables, ingestion, quarantine, pipeline
 runs, quality, lineage, freshness). Every result is a pydantic model: the API's response
 schema. Errors are `greenroom.errors.GreenroomError`s with stable codes.
 """
@@ -27,6 +27,14 @@ from greenroom.web.queries.exceptions import (
     WebQueryError,
 )
 from greenroom.web.queries.filters import AnalyticsFilter, Page, Pagination
+from greenroom.web.queries.insights import forecasts, recommendations
+from greenroom.web.queries.insights_records import (
+    ForecastFilter,
+    ForecastPage,
+    ForecastRow,
+    RecommendationRow,
+    Recommendations,
+)
 from greenroom.web.queries.ops import (
     column_lineage,
     freshness,
@@ -85,6 +93,9 @@ __all__ = [
     "ConcertNotFoundError",
     "DayRow",
     "FilterOptions",
+    "ForecastFilter",
+    "ForecastPage",
+    "ForecastRow",
     "IngestionBatchRow",
     "JobRunRow",
     "Kpi",
@@ -106,6 +117,8 @@ __all__ = [
     "QuarantineSample",
     "QuarantineTable",
     "QuarantineView",
+    "RecommendationRow",
+    "Recommendations",
     "SalesDay",
     "SnapshotRow",
     "TableFreshness",
@@ -119,6 +132,7 @@ __all__ = [
     "column_lineage",
     "concert_detail",
     "filter_options",
+    "forecasts",
     "freshness",
     "ingestion_batches",
     "overview",
@@ -126,6 +140,7 @@ __all__ = [
     "pipeline_runs",
     "quality",
     "quarantine",
+    "recommendations",
     "sales_by_day",
     "tables",
     "venue_popularity",
