@@ -1,7 +1,7 @@
 """Composition: which parts are plugged together, in one place.
 
-The CLI, the web app and the demo build their assistant and the listeners of a pipeline
-run here, and take the live stream's events from the synthetic world here, so no layer
+The CLI, the web app and the demo build their assistant, the jobs and the listeners of a
+pipeline run here, and take the live stream's events from the synthetic world here, so no layer
 imports another to wire it. The assistant's turns and a pipeline run's end are wired to
 the audit here too (`chat_auditor`, `audit_listener`).
 """
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from greenroom.config import Settings
     from greenroom.governance.session import GovernedSession
     from greenroom.lake import Lakehouse
+    from greenroom.pipeline.job import Job
     from greenroom.pipeline.runner import RunListener
     from greenroom.quality.readiness.dimensions import PersonalDataScorer
 
@@ -126,6 +127,17 @@ def pipeline_listeners(lake: Lakehouse, settings: Settings) -> list[RunListener]
     from greenroom.quality.monitor.listener import QualityMonitor
 
     return [LineageListener(lake, settings), QualityMonitor(lake), audit_listener(lake)]
+
+
+def pipeline_jobs() -> tuple[Job, ...]:
+    """The jobs `greenroom pipeline run|status` and the demo run: the pipeline's own
+    (`greenroom.pipeline.jobs.JOBS`, bronze → silver → gold) and then the insights' gold
+    tables (`greenroom.insights.jobs`: forecasts and trends), which the pipeline package
+    does not know."""
+    from greenroom.insights.jobs import JOBS as INSIGHTS
+    from greenroom.pipeline.jobs import JOBS
+
+    return (*JOBS, *INSIGHTS)
 
 
 def latest_world(settings: Settings) -> Path:

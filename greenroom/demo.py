@@ -1,6 +1,8 @@
 """The whole journey on the embedded default: synthetic world → raw → bronze → silver → gold.
 
-Used by `greenroom demo` and by the end-to-end tests. Each step is idempotent: a world
+Used by `greenroom demo` and by the end-to-end tests. After the pipeline's first run, the
+models none of whose versions serves are trained and the pipeline runs again, so the
+insights' gold tables (forecasts) are filled too. Each step is idempotent: a world
 already generated with the same parameters is reused, a file already ingested is skipped,
 and the pipeline runs only the jobs whose inputs changed (see docs/pipeline.md).
 """
@@ -31,6 +33,10 @@ class DemoResult:
     pipeline: RunResult
     personal_columns: int = 0
     """Columns the PII scanner found and tagged as personal data."""
+    trained: tuple[str, ...] = ()
+    """Models trained after the first run because none of their versions served."""
+    insights: RunResult | None = None
+    """The run after that training (only the jobs reading the models run again)."""
 
 
 def world_dir(settings: Settings, scale: str, seed: int) -> Path:
@@ -72,15 +78,37 @@ def run_demo(
     manifest = ensure_world(settings, scale, seed, report)
     world = world_dir(settings, scale, seed)
     ingested = ingest_world(lake, settings, world, manifest, report)
-    from greenroom.compose import pipeline_listeners
+    from greenroom.compose import pipeline_jobs, pipeline_listeners
     from greenroom.pipeline.runner import run_pipeline
 
     report("running the pipeline (bronze → silver → gold), then lineage and quality checks")
+    jobs = pipeline_jobs()
     listeners = pipeline_listeners(lake, settings)
-    run = run_pipeline(lake, settings, progress=report, listeners=listeners)
+    run = run_pipeline(lake, settings, jobs=jobs, progress=report, listeners=listeners)
+    trained = train_missing_models(lake, settings, report) if run.ok else []
+    insights = None
+    if trained:
+        report("running the insights' jobs again, with the models just trained")
+        insights = run_pipeline(lake, settings, jobs=jobs, progress=report, listeners=listeners)
     report("classifying personal data by content and tagging it in the catalog")
     tagged = tag_personal_data(lake)
-    return DemoResult(world, manifest, ingested, run, tagged)
+    return DemoResult(world, manifest, ingested, run, tagged, tuple(trained), insights)
+
+
+def train_missing_models(lake: Lakehouse, settings: Settings, progress: Progress) -> list[str]:
+    """Train and register every model none of whose versions serves yet (`greenroom ml
+    train`); the names of those trained."""
+    from greenroom.insights.registry import ModelRegistry
+    from greenroom.insights.train import TRAINERS, train
+
+    registry = ModelRegistry(lake, settings)
+    trained = []
+    for name in sorted(TRAINERS):
+        if registry.serving(name) is None:
+            progress(f"training the `{name}` model (none serves yet)")
+            train(lake, settings, name)
+            trained.append(name)
+    return trained
 
 
 def tag_personal_data(lake: Lakehouse) -> int:

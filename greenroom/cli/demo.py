@@ -56,10 +56,11 @@ def demo(
     with step_progress(f"greenroom demo at scale `{scale}`") as progress:
         result = run_demo(lake, settings, scale, seed, progress)
     print_summary(lake, settings, result)
-    if not result.pipeline.ok:
-        from greenroom.pipeline.exceptions import PipelineFailedError
+    for run in (result.pipeline, result.insights):
+        if run is not None and not run.ok:
+            from greenroom.pipeline.exceptions import PipelineFailedError
 
-        raise PipelineFailedError(result.pipeline)
+            raise PipelineFailedError(run)
     if serve:
         from greenroom.cli.serve import run_server
 

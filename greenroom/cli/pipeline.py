@@ -27,7 +27,7 @@ def run(
     the lake (`greenroom quality report`, `greenroom lineage …`)."""
     from greenroom.cli._output import print_json, print_rows
     from greenroom.cli._progress import step_progress
-    from greenroom.compose import pipeline_listeners
+    from greenroom.compose import pipeline_jobs, pipeline_listeners
     from greenroom.config import get_settings
     from greenroom.lake import Lakehouse
     from greenroom.pipeline import run_pipeline
@@ -38,7 +38,9 @@ def run(
     title = "pipeline run" + (" --full" if full else "")
     with step_progress(title, disable=json_out) as progress:
         listeners = pipeline_listeners(lake, settings)
-        result = run_pipeline(lake, settings, full=full, progress=progress, listeners=listeners)
+        result = run_pipeline(
+            lake, settings, full=full, jobs=pipeline_jobs(), progress=progress, listeners=listeners
+        )
     if json_out:
         print_json(result.to_json())
     else:
@@ -65,12 +67,13 @@ def _counts(counts: Mapping[str, int]) -> str:
 def status(json_out: JsonFlag = False) -> None:
     """Each job's last run, and whether the next run would execute it (and why)."""
     from greenroom.cli._output import print_json, print_rows
+    from greenroom.compose import pipeline_jobs
     from greenroom.config import get_settings
     from greenroom.lake import Lakehouse
     from greenroom.pipeline.status import job_status
 
     settings = get_settings()
-    rows = job_status(Lakehouse.open(settings), settings)
+    rows = job_status(Lakehouse.open(settings), settings, pipeline_jobs())
     if json_out:
         print_json({"jobs": rows})
         return
