@@ -116,8 +116,8 @@ def tag_personal_data(lake: Lakehouse) -> int:
     scan`), so tag-based grants protect it from the first query; the columns tagged."""
     from greenroom.governance.pii.kinds import MIN_CONFIDENCE
     from greenroom.governance.pii.scan import scan_lake
-    from greenroom.governance.pii.tags import tag_findings
+    from greenroom.governance.pii.tags import tag_findings, tags_for
 
     found = scan_lake(lake).above(MIN_CONFIDENCE)
     tag_findings(lake, found)
-    return len(found)
+    return sum(len(columns) for columns in tags_for(found).values())
