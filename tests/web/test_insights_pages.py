@@ -25,6 +25,7 @@ from greenroom.governance.policy.store import PolicyStore
 from greenroom.governance.principals import ADMIN
 from greenroom.governance.session import governed_session
 from greenroom.governance.tokens import TokenStore
+from greenroom.insights.jobs import FORECAST_SCHEMA
 from greenroom.lake import Lakehouse
 from tests.conftest import BuiltWorld, _build_world
 from tests.web.conftest import ADMIN_TOKEN, web_settings
@@ -34,26 +35,7 @@ pytestmark = pytest.mark.slow
 
 ADMIN_HEADERS = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 TABLE = "gold.ticket_sales_forecast"
-SCHEMA = pa.schema(
-    [
-        ("concert_id", pa.string()),
-        ("artist_id", pa.string()),
-        ("venue_id", pa.string()),
-        ("show_date", pa.date32()),
-        ("predicted_value", pa.float64()),
-        ("lower_80", pa.float64()),
-        ("upper_80", pa.float64()),
-        ("lower_95", pa.float64()),
-        ("upper_95", pa.float64()),
-        ("confidence_score", pa.float64()),
-        ("low_confidence", pa.bool_()),
-        ("sold_so_far", pa.float64()),
-        ("actual_value", pa.float64()),
-        ("model_version", pa.int64()),
-        ("prediction_date", pa.date32()),
-        ("calculated_at", pa.timestamp("us", tz="UTC")),
-    ]
-)
+SCHEMA = FORECAST_SCHEMA  # the gold table the pipeline writes
 
 
 @dataclass(frozen=True)
