@@ -106,8 +106,8 @@ def purge_history(table: Table, *, older_than_ms: int | None = None) -> Purge:
         and current is not None
         and any(m.deleted_files_count for m in current.manifests(table.io))
     ):
-        with table.transaction() as txn, txn.update_snapshot().fast_append():
-            pass  # no files: only drops the delete-only manifests
+        with table.transaction() as txn:
+            txn.update_snapshot().fast_append().commit()  # adds no file: drops delete manifests
         table.refresh()
         current = table.current_snapshot()
     metadata = table.metadata

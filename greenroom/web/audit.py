@@ -14,9 +14,8 @@ Requests no token speaks for (health, static files, a failed sign-in) leave no
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -90,28 +89,16 @@ def _record(audit: AuditLog, scope: Scope, caller: Caller, status: int) -> None:
 
 
 async def _unavailable(scope: Scope, send: Send, exc: AuditUnavailableError) -> None:
-    import datetime as dt
+    from greenroom.web.errors import send_error
 
-    body: dict[str, Any] = {
-        "error_code": exc.code,
-        "error_message": str(exc),
-        "error_category": exc.category,
-        "timestamp": dt.datetime.now(dt.UTC).isoformat(),
-        "correlation_id": scope.get("state", {}).get("correlation_id") or "-",
-        "retry_after": None,
-        "suggested_action": "An operator must make the audit log writable; nothing was served.",
-        "details": exc.error_payload()["data"],
-    }
-    data = json.dumps(body).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 503,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(data)).encode()),
-                (b"cache-control", b"no-store"),
-            ],
-        }
+    await send_error(
+        send,
+        503,
+        code=exc.code,
+        message=str(exc),
+        category=exc.category,
+        correlation=str(scope.get("state", {}).get("correlation_id") or "-"),
+        action="An operator must make the audit log writable; nothing was served.",
+        details=exc.error_payload()["data"],
+        headers=((b"cache-control", b"no-store"),),
     )
-    await send({"type": "http.response.body", "body": data})

@@ -17,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
+from starlette.types import Send
 
 from greenroom.errors import GreenroomError
 
@@ -91,6 +92,41 @@ def error_body(
         suggested_action=action or _DEFAULT_ACTION.get(category),
         details=details or {},
     ).model_dump(mode="json")
+
+
+async def send_error(
+    send: Send,
+    status: int,
+    *,
+    code: str,
+    message: str,
+    category: str,
+    correlation: str,
+    action: str | None = None,
+    details: dict[str, Any] | None = None,
+    headers: tuple[tuple[bytes, bytes], ...] = (),
+) -> None:
+    """The error shape sent by raw ASGI middleware (which has no `Request` to answer with)."""
+    import json
+
+    body = ErrorResponse(
+        error_code=code,
+        error_message=message,
+        error_category=category,
+        timestamp=dt.datetime.now(dt.UTC),
+        correlation_id=correlation or "-",
+        retry_after=None,
+        suggested_action=action or _DEFAULT_ACTION.get(category),
+        details=details or {},
+    ).model_dump(mode="json")
+    data = json.dumps(body).encode()
+    start_headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(data)).encode()),
+        *headers,
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": start_headers})
+    await send({"type": "http.response.body", "body": data})
 
 
 def correlation_id(request: Request) -> str:

@@ -3,10 +3,8 @@ that keep pages from being framed or sniffed."""
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
-from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -83,31 +81,19 @@ class RequestGuard:
             await self._too_large(send_with_headers, correlation)
 
     async def _too_large(self, send: Send, correlation: str) -> None:
-        import datetime as dt
+        from greenroom.web.errors import send_error
 
-        body: dict[str, Any] = {
-            "error_code": "request_too_large",
-            "error_message": f"the request body is over {self.max_body:,} bytes",
-            "error_category": "user",
-            "timestamp": dt.datetime.now(dt.UTC).isoformat(),
-            "correlation_id": correlation,
-            "retry_after": None,
-            "suggested_action": "Send a smaller body (ask a shorter question, or page the query).",
-            "details": {"limit_bytes": self.max_body},
-        }
-        data = json.dumps(body).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(data)).encode()),
-                    (b"connection", b"close"),
-                ],
-            }
+        await send_error(
+            send,
+            413,
+            code="request_too_large",
+            message=f"the request body is over {self.max_body:,} bytes",
+            category="user",
+            correlation=correlation,
+            action="Send a smaller body (ask a shorter question, or page the query).",
+            details={"limit_bytes": self.max_body},
+            headers=((b"connection", b"close"),),
         )
-        await send({"type": "http.response.body", "body": data})
 
 
 def _names(message: Message) -> set[bytes]:
