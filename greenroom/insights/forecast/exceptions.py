@@ -11,34 +11,37 @@ class ForecastInputError(UserError):
     code = "forecast_invalid_input"
 
 
-class UnknownArtistError(ForecastInputError):
-    """No artist has this id or name; ``suggestions`` holds the closest ones."""
+class _UnknownNameError(ForecastInputError):
+    """No row of `table` has this id or name; ``suggestions`` holds the closest ones."""
+
+    code = "forecast_unknown_name"
+    what = "name"
+    table = ""
+
+    def __init__(self, given: str, suggestions: list[str]) -> None:
+        self.given = given
+        self.suggestions = suggestions
+        hint = ", ".join(f"`{s}`" for s in suggestions) or "none"
+        super().__init__(
+            f"unknown {self.what} `{given}`; closest: {hint}. Pass an {self.what}_id or a "
+            f"name from {self.table}."
+        )
+
+
+class UnknownArtistError(_UnknownNameError):
+    """No artist has this id or name."""
 
     code = "forecast_unknown_artist"
-
-    def __init__(self, given: str, suggestions: list[str]) -> None:
-        self.given = given
-        self.suggestions = suggestions
-        hint = ", ".join(f"`{s}`" for s in suggestions) or "none"
-        super().__init__(
-            f"unknown artist `{given}`; closest: {hint}. Pass an artist_id or a name "
-            "from silver.artists."
-        )
+    what = "artist"
+    table = "silver.artists"
 
 
-class UnknownVenueError(ForecastInputError):
-    """No venue has this id or name; ``suggestions`` holds the closest ones."""
+class UnknownVenueError(_UnknownNameError):
+    """No venue has this id or name."""
 
     code = "forecast_unknown_venue"
-
-    def __init__(self, given: str, suggestions: list[str]) -> None:
-        self.given = given
-        self.suggestions = suggestions
-        hint = ", ".join(f"`{s}`" for s in suggestions) or "none"
-        super().__init__(
-            f"unknown venue `{given}`; closest: {hint}. Pass a venue_id or a name "
-            "from silver.venues."
-        )
+    what = "venue"
+    table = "silver.venues"
 
 
 class InvalidDateError(ForecastInputError):
